@@ -1,0 +1,4 @@
+# Writes INPUT into OUTPUT as a C++ string constant named SYMBOL.
+file(READ "${INPUT}" content)
+set(delim "RECONCILE_EMBED")
+file(WRITE "${OUTPUT}" "#include <string_view>\nnamespace reconcile::embedded {\nextern const std::string_view ${SYMBOL};\nconst std::string_view ${SYMBOL} = R\"${delim}(${content})${delim}\";\n}\n")

@@ -1,0 +1,72 @@
+#pragma once
+// HTTPS transport (Boost.Beast + OpenSSL). TLS is always verified: chain, host name, SNI,
+// TLS 1.2 or newer. Connections are kept alive and reused.
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace reconcile {
+
+struct Endpoint {
+    std::string scheme = "https";
+    std::string host;
+    std::string port = "443";
+    std::string base_path = "/api/v1";   // always "/api/v1", whatever the user pasted
+    std::string url() const;             // canonical "https://host[:port]/api/v1"
+    // Accepts "https://x.mihu.ai", "https://x.mihu.ai/", "https://x.mihu.ai/api/v1", with a port.
+    static std::expected<Endpoint, std::string> parse(std::string_view url);
+};
+
+struct TlsOptions {
+    std::string ca_file;   // extra PEM bundle (a private CA); empty = system store
+                           // (SSL_CERT_FILE is honoured by OpenSSL's default paths)
+};
+
+struct Timeouts {
+    std::chrono::milliseconds connect{10'000};
+    std::chrono::milliseconds handshake{10'000};
+    std::chrono::milliseconds request{60'000};   // write request + read whole response
+};
+
+struct HttpRequest {
+    std::string method;   // "GET", "POST", "PATCH", "DELETE"
+    std::string target;   // full path incl. base and query: "/api/v1/agents?page=1"
+    std::string body;     // JSON text; empty = none
+};
+
+struct HttpResponse {
+    unsigned status = 0;
+    std::string content_type;
+    std::string body;
+    std::optional<std::string> retry_after;
+};
+
+struct TransportError {
+    enum class Kind { Resolve, Connect, Tls, Timeout, Reset, Protocol, TooLarge };
+    Kind kind = Kind::Connect;
+    std::string message;        // names the problem ("certificate verify failed: ...")
+    bool request_sent = false;  // true when the server may have received (and committed) it
+};
+
+class HttpTransport {
+public:
+    virtual ~HttpTransport() = default;
+    virtual std::expected<HttpResponse, TransportError> send(const HttpRequest& request) = 0;
+};
+
+struct TransportOptions {
+    Endpoint endpoint;
+    TlsOptions tls;
+    Timeouts timeouts;
+    std::string bearer_token;                 // sent as Authorization; never logged
+    std::size_t max_response_bytes = 64 * 1024 * 1024;
+    std::string user_agent = "reconcile/0.1";
+};
+
+// One connection, opened lazily, reopened after the server closes it. Not thread-safe:
+// use one per worker.
+std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options);
+
+}  // namespace reconcile

@@ -1,0 +1,32 @@
+#pragma once
+// Small helpers over boost::json shared by every stage.
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace reconcile {
+
+namespace json = boost::json;
+
+// Deterministic serialization: object keys in insertion order (boost::json keeps it).
+std::string to_json_string(const json::value& v);
+// Pretty printer with two-space indent (plan files, export debugging).
+std::string to_pretty_json(const json::value& v);
+
+// RFC 6901 pointer helpers: "/settings/voice" and escaping of '~' and '/'.
+std::string pointer_append(std::string_view pointer, std::string_view token);
+std::string pointer_append(std::string_view pointer, std::size_t index);
+// "/settings/voice/interaction" -> "settings.voice.interaction"; "/guidelines/0/content" ->
+// "guidelines[0].content". Used in messages and plan output.
+std::string pointer_to_display(std::string_view pointer);
+
+// Value at a pointer, or nullptr.
+const json::value* find_pointer(const json::value& root, std::string_view pointer);
+
+std::optional<std::string> get_string(const json::object& o, std::string_view key);
+
+// A short one-line rendering of a value for plan output ("\"text\"", 3, true, null, [2 items]).
+std::string short_value(const json::value& v, std::size_t max_len = 80);
+
+}  // namespace reconcile
