@@ -1,1 +1,283 @@
-// placeholder: implementation pending
+#include "reconcile/apply.hpp"
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace reconcile {
+
+std::string_view to_string(StepStatus s) {
+    switch (s) {
+        case StepStatus::Applied: return "applied";
+        case StepStatus::Failed: return "failed";
+        case StepStatus::Skipped: return "skipped";
+    }
+    return "?";
+}
+
+std::size_t ApplyReport::count(StepStatus s) const {
+    std::size_t n = 0;
+    for (const auto& o : outcomes) n += o.status == s;
+    return n;
+}
+
+namespace {
+
+// The agent a step belongs to: its uuid, or for an agent created in this plan its name.
+std::string group_key(const PlanStep& step) {
+    return step.agent_uuid.empty() ? "name:" + step.agent_name : "uuid:" + step.agent_uuid;
+}
+
+std::string fill_uuid(std::string path, const std::string& uuid) {
+    auto pos = path.find("{uuid}");
+    if (pos != std::string::npos) path.replace(pos, 6, uuid);
+    return path;
+}
+
+const LiveAgent* find_by_name(const std::vector<LiveAgent>& agents, const std::string& name) {
+    const LiveAgent* found = nullptr;
+    for (const auto& a : agents) {
+        if (a.name == name) {
+            if (found) return nullptr;  // ambiguous: do not guess
+            found = &a;
+        }
+    }
+    return found;
+}
+
+StepOutcome run_create(std::size_t index, const PlanStep& step, AgentApi& api) {
+    StepOutcome out{index, StepStatus::Failed, {}, {}};
+    const auto& body = step.request.body.is_object() ? step.request.body.get_object() : json::object{};
+    auto created = api.create_agent(body);
+    if (created) {
+        out.status = StepStatus::Applied;
+        out.agent_uuid = created->uuid;
+        out.detail = "created " + created->uuid;
+        return out;
+    }
+    if (!created.error().maybe_committed) {
+        out.detail = created.error().describe();
+        return out;
+    }
+    // The request reached the server but the answer was lost: the agent may exist. Look it up
+    // by name before trying again, so a retry never creates a duplicate.
+    auto live = api.list_agents();
+    if (!live) {
+        out.detail = created.error().describe() + "; could not check whether the agent was created: " +
+                     live.error().describe();
+        return out;
+    }
+    if (const auto* existing = find_by_name(*live, step.agent_name)) {
+        out.status = StepStatus::Applied;
+        out.agent_uuid = existing->uuid;
+        out.detail = "created " + existing->uuid + " (response was lost; found by name)";
+        return out;
+    }
+    auto again = api.create_agent(body);
+    if (again) {
+        out.status = StepStatus::Applied;
+        out.agent_uuid = again->uuid;
+        out.detail = "created " + again->uuid + " (second attempt)";
+    } else {
+        out.detail = again.error().describe();
+    }
+    return out;
+}
+
+StepOutcome run_provision(std::size_t index, const PlanStep& step, const std::string& agent_uuid,
+                          AgentApi& api) {
+    StepOutcome out{index, StepStatus::Failed, {}, agent_uuid};
+    const auto& phone_uuid = step.precondition.phone_number_uuid;
+    auto result = api.provision_call(agent_uuid, phone_uuid);
+    if (result) {
+        out.status = StepStatus::Applied;
+        out.detail = result->message.empty() ? "provisioned" : result->message;
+        return out;
+    }
+    if (!result.error().maybe_committed) {
+        out.detail = result.error().describe();
+        return out;
+    }
+    // Lost response: re-read the binding before provisioning again.
+    auto numbers = api.list_phone_numbers();
+    if (numbers) {
+        for (const auto& n : *numbers) {
+            if (n.uuid == phone_uuid && n.call_bound && n.call_agent_uuid == agent_uuid) {
+                out.status = StepStatus::Applied;
+                out.detail = "provisioned (response was lost; binding confirmed)";
+                return out;
+            }
+        }
+    }
+    auto again = api.provision_call(agent_uuid, phone_uuid);
+    if (again) {
+        out.status = StepStatus::Applied;
+        out.detail = "provisioned (second attempt)";
+    } else {
+        out.detail = again.error().describe();
+    }
+    return out;
+}
+
+}  // namespace
+
+namespace {
+
+StepOutcome run_step(std::size_t i, const PlanStep& step, AgentApi& api, std::string& created_uuid) {
+    StepOutcome out{i, StepStatus::Skipped, {}, step.agent_uuid};
+    switch (step.action) {
+        case ActionKind::Create:
+            out = run_create(i, step, api);
+            if (out.status == StepStatus::Applied) created_uuid = out.agent_uuid;
+            break;
+        case ActionKind::Update: {
+            const auto& body = step.request.body.is_object() ? step.request.body.get_object() : json::object{};
+            auto r = api.patch_agent(step.agent_uuid, body);
+            if (r) {
+                out.status = StepStatus::Applied;
+                out.detail = "updated";
+            } else {
+                out.status = StepStatus::Failed;
+                out.detail = r.error().describe();
+            }
+            break;
+        }
+        case ActionKind::ProvisionCall: {
+            std::string uuid = step.agent_uuid.empty() ? created_uuid : step.agent_uuid;
+            if (uuid.empty()) {
+                out.detail = "not started: the agent was not created";
+                break;
+            }
+            out = run_provision(i, step, uuid, api);
+            break;
+        }
+        case ActionKind::Delete:
+            out.status = StepStatus::Failed;
+            out.detail = "delete is not supported by this version";
+            break;
+    }
+    return out;
+}
+
+}  // namespace
+
+ApplyReport apply_plan(const Plan& plan, const std::vector<AgentApi*>& workers, const ApplyOptions& options,
+                       const ApplyProgress& progress) {
+    ApplyReport report;
+    report.outcomes.resize(plan.steps.size());
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) report.outcomes[i].step = i;
+
+    // Steps of one agent form a group that runs in order on one worker; groups run in parallel.
+    std::vector<std::vector<std::size_t>> groups;
+    std::map<std::string, std::size_t> group_of;
+    for (std::size_t i = 0; i < plan.steps.size(); ++i) {
+        auto key = group_key(plan.steps[i]);
+        auto [it, inserted] = group_of.emplace(key, groups.size());
+        if (inserted) groups.emplace_back();
+        groups[it->second].push_back(i);
+    }
+
+    std::mutex mutex;  // guards report and progress
+    std::atomic<std::size_t> next_group{0};
+    std::atomic<bool> interrupted{false};
+    auto worker = [&](AgentApi& api) {
+        for (;;) {
+            auto g = next_group.fetch_add(1);
+            if (g >= groups.size()) return;
+            std::string created_uuid;
+            bool failed = false;
+            for (auto i : groups[g]) {
+                const auto& step = plan.steps[i];
+                StepOutcome out{i, StepStatus::Skipped, {}, step.agent_uuid};
+                if (options.cancel && options.cancel->load()) {
+                    interrupted = true;
+                    out.detail = "not started: interrupted";
+                } else if (failed) {
+                    out.detail = "not started: an earlier step for this agent failed";
+                } else {
+                    out = run_step(i, step, api, created_uuid);
+                }
+                failed |= out.status != StepStatus::Applied;
+                std::lock_guard lock(mutex);
+                report.outcomes[i] = out;
+                if (progress) progress(step, out);
+            }
+        }
+    };
+
+    std::size_t n = std::max<std::size_t>(1, std::min(workers.size(), groups.size()));
+    if (n == 1) {
+        worker(*workers.at(0));
+    } else {
+        std::vector<std::thread> threads;
+        for (std::size_t w = 0; w < n; ++w) threads.emplace_back(worker, std::ref(*workers[w]));
+        for (auto& t : threads) t.join();
+    }
+    report.interrupted = interrupted.load();
+    return report;
+}
+
+ApplyReport apply_plan(const Plan& plan, AgentApi& api, const ApplyOptions& options,
+                       const ApplyProgress& progress) {
+    return apply_plan(plan, std::vector<AgentApi*>{&api}, options, progress);
+}
+
+std::vector<std::string> check_preconditions(const Plan& plan, AgentApi& api,
+                                             const std::function<std::string(const json::object&)>& fingerprint) {
+    std::vector<std::string> stale;
+    auto live = api.list_agents();
+    if (!live) return {"could not re-read the live agents: " + live.error().describe()};
+    std::map<std::string, const LiveAgent*> by_uuid;
+    for (const auto& a : *live) by_uuid[a.uuid] = &a;
+
+    bool need_numbers = false;
+    for (const auto& s : plan.steps) need_numbers |= s.action == ActionKind::ProvisionCall;
+    std::vector<PhoneNumber> numbers;
+    if (need_numbers) {
+        auto n = api.list_phone_numbers();
+        if (!n) return {"could not re-read the phone numbers: " + n.error().describe()};
+        numbers = std::move(*n);
+    }
+
+    for (const auto& s : plan.steps) {
+        switch (s.action) {
+            case ActionKind::Create:
+                for (const auto& a : *live)
+                    if (a.name == s.agent_name)
+                        stale.push_back("plan is stale: agent \"" + s.agent_name +
+                                        "\" was created live (" + a.uuid + ") since the plan was made");
+                break;
+            case ActionKind::Update:
+            case ActionKind::Delete: {
+                auto it = by_uuid.find(s.agent_uuid);
+                if (it == by_uuid.end()) {
+                    stale.push_back("plan is stale: agent \"" + s.agent_name + "\" (" + s.agent_uuid +
+                                    ") no longer exists");
+                } else if (fingerprint(it->second->body) != s.precondition.agent_fingerprint) {
+                    stale.push_back("plan is stale: agent \"" + s.agent_name +
+                                    "\" changed since the plan was made (updated_at " +
+                                    s.precondition.updated_at + " -> " + it->second->updated_at + ")");
+                }
+                break;
+            }
+            case ActionKind::ProvisionCall: {
+                const PhoneNumber* n = nullptr;
+                for (const auto& p : numbers)
+                    if (p.uuid == s.precondition.phone_number_uuid) n = &p;
+                std::string now = n && n->call_bound ? n->call_agent_uuid : "";
+                if (!n) {
+                    stale.push_back("plan is stale: phone number " + s.phone_number + " is no longer in the workspace");
+                } else if (now != s.precondition.bound_agent_uuid) {
+                    stale.push_back("plan is stale: the call binding of " + s.phone_number +
+                                    " changed since the plan was made");
+                }
+                break;
+            }
+        }
+    }
+    return stale;
+}
+
+}  // namespace reconcile

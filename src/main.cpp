@@ -1,1 +1,3 @@
-int main() { return 0; }
+#include "reconcile/cli.hpp"
+
+int main(int argc, char** argv) { return reconcile::run_cli(argc, argv); }

@@ -2,6 +2,7 @@
 // The Mihu agents API as the reconciler uses it, behind a small interface so that apply and
 // the CLI can be tested with any implementation. HttpAgentApi is the real one.
 #include <expected>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,7 +21,13 @@ struct ApiError {
     std::string code;          // error.code
     std::string field;         // error.field
     bool maybe_committed = false;  // a write whose outcome is unknown (response lost)
-    std::string describe() const;  // "PATCH /api/v1/agents/x: 422 VALIDATION_ERROR (field name): ..."
+    std::string details;       // error.details (or the first Laravel `errors` entry), if any
+    std::optional<std::string> retry_after;  // the response's Retry-After header, raw
+    std::optional<TransportError::Kind> transport_kind;  // set when kind == Transport
+    int attempts = 1;          // how many times the request was sent (retries included)
+    // One line, never the token: "PATCH /api/v1/agents/x: HTTP 422 VALIDATION_ERROR
+    // (field name): The given data was invalid."
+    std::string describe() const;
 };
 
 template <class T>
@@ -46,6 +53,8 @@ public:
     virtual std::size_t requests_sent() const = 0;
 };
 
+class Retrier;  // reconcile/retry.hpp
+
 class HttpAgentApi final : public AgentApi {
 public:
     // per_page is 100, the API's maximum.
@@ -59,6 +68,10 @@ public:
                                               const std::string& phone_number_uuid) override;
     std::size_t requests_sent() const override { return requests_; }
 
+    // Optional: retry and pace every HTTP request (each page of a listing on its own) with
+    // this retrier, which may be shared by all workers. Without one, each request is sent once.
+    void set_retrier(Retrier* retrier) { retrier_ = retrier; }
+
 private:
     ApiResult<json::value> call(const std::string& method, const std::string& path,
                                 const json::value* body);
@@ -66,6 +79,7 @@ private:
     std::string base_;
     int per_page_;
     std::size_t requests_ = 0;
+    Retrier* retrier_ = nullptr;
 };
 
 // Parses an API envelope: returns `data` on 2xx, or an ApiError built from

@@ -66,7 +66,12 @@ struct TransportOptions {
 };
 
 // One connection, opened lazily, reopened after the server closes it. Not thread-safe:
-// use one per worker.
+// use one per worker. A bad CA file is reported by every send() (Kind::Tls); call
+// check_tls_options() first to fail early.
 std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options);
+
+// Checks that the TLS settings can be used (the CA file exists and holds certificates).
+// The error names the file and the problem.
+std::expected<void, std::string> check_tls_options(const TlsOptions& tls);
 
 }  // namespace reconcile

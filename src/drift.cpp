@@ -1,0 +1,384 @@
+// Drift: git (the documents) against the workspace (live agents and phone bindings).
+#include "reconcile/drift.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "reconcile/diff.hpp"
+#include "reconcile/normalize.hpp"
+
+namespace reconcile {
+
+namespace {
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string source_text(const SourceLocation& where) {
+    std::string out = where.file;
+    if (where.line > 0) out += ":" + std::to_string(where.line);
+    return out;
+}
+
+// "+39 070-123" and "+39070123" are one number.
+std::string digits_of(std::string_view number) {
+    std::string out;
+    for (char c : number)
+        if ((c >= '0' && c <= '9') || c == '+') out += c;
+    return out;
+}
+
+// A change whose desired value came from ${env:NAME} shows the template, never the value.
+void hide_secrets(std::vector<FieldChange>& changes, const std::vector<std::string>& pointers,
+                  const std::vector<SecretRef>& secrets) {
+    for (const auto& secret : secrets) {
+        for (std::size_t i = 0; i < changes.size() && i < pointers.size(); ++i) {
+            const std::string& at = pointers[i];
+            if (secret.pointer.rfind(at, 0) != 0) continue;
+            const std::string_view rest = std::string_view(secret.pointer).substr(at.size());
+            if (!rest.empty() && rest.front() != '/') continue;  // "/a/bc" is not under "/a/b"
+            boost::system::error_code ec;
+            json::value* target = rest.empty() ? &changes[i].after : changes[i].after.find_pointer(rest, ec);
+            if (target && (rest.empty() || target->is_string())) *target = json::string(secret.template_text);
+        }
+    }
+}
+
+// Which live agent each document manages: the planner's rules. A pinned `uuid:` claims its
+// agent first; an unpinned document takes the one live agent with its exact trimmed name.
+struct Matching {
+    std::vector<const LiveAgent*> agent;             // per document; nullptr: none
+    std::unordered_set<std::string> referenced;      // live uuids some document refers to
+};
+
+Matching match_documents(const DesiredState& desired, const LiveState& live, DriftReport& report) {
+    const auto& docs = desired.agents;
+    Matching m;
+    m.agent.assign(docs.size(), nullptr);
+    std::unordered_map<std::string_view, const LiveAgent*> by_uuid;
+    std::unordered_map<std::string_view, std::vector<const LiveAgent*>> by_name;
+    for (const auto& a : live.agents) {
+        by_uuid.emplace(a.uuid, &a);
+        by_name[php_trim(a.name)].push_back(&a);
+    }
+    std::unordered_map<std::string, std::size_t> owner;  // live uuid -> document
+    auto take = [&](std::size_t i, const LiveAgent* a) {
+        m.referenced.insert(a->uuid);
+        auto [it, fresh] = owner.emplace(a->uuid, i);
+        if (fresh) {
+            m.agent[i] = a;
+            return;
+        }
+        report.diagnostics.push_back(make_error(
+            docs[i].where, "agent " + quoted(docs[i].name) + ": live agent " + quoted(a->name) + " (" + a->uuid +
+                               ") is already managed by " + docs[it->second].where.str() +
+                               "; give each document its own `uuid:`"));
+    };
+
+    for (int pass = 0; pass < 2; ++pass) {  // pinned documents first
+        for (std::size_t i = 0; i < docs.size(); ++i) {
+            const DesiredAgent& d = docs[i];
+            if (d.uuid.has_value() != (pass == 0)) continue;
+            if (d.uuid) {
+                if (auto it = by_uuid.find(*d.uuid); it != by_uuid.end()) take(i, it->second);
+                else report.missing.push_back(MissingAgent{d.name, d.uuid, d.location_of("/uuid")});
+                continue;
+            }
+            auto it = by_name.find(d.name);
+            if (it == by_name.end()) {
+                report.missing.push_back(MissingAgent{d.name, std::nullopt, d.where});
+            } else if (it->second.size() == 1) {
+                take(i, it->second.front());
+            } else {
+                std::string uuids;
+                for (const auto* a : it->second) {
+                    uuids += (uuids.empty() ? "" : ", ") + a->uuid;
+                    m.referenced.insert(a->uuid);
+                }
+                report.diagnostics.push_back(make_error(
+                    d.where, "agent " + quoted(d.name) + ": " + std::to_string(it->second.size()) +
+                                 " live agents have this name (" + uuids + "); pin one with `uuid:` in this document"));
+            }
+        }
+    }
+    return m;
+}
+
+// The document's call channel against the workspace's bindings; nullopt when it holds.
+std::optional<ChannelDrift> check_channel(const DesiredAgent& d, const LiveAgent& agent, const LiveState& live) {
+    const CallBinding& call = *d.call;
+    ChannelDrift drift;
+    drift.agent_name = d.name;
+    drift.agent_uuid = agent.uuid;
+    drift.source = call.where;
+    drift.phone_number = call.phone_number.value_or(call.phone_number_uuid.value_or(""));
+    const PhoneNumber* number = nullptr;
+    for (const auto& n : live.phone_numbers) {
+        if (call.phone_number_uuid ? n.uuid == *call.phone_number_uuid
+                                   : digits_of(n.number) == digits_of(*call.phone_number)) {
+            number = &n;
+            break;
+        }
+    }
+    if (!number) {
+        drift.kind = ChannelDrift::Kind::NumberMissing;
+        return drift;
+    }
+    drift.phone_number = number->number;
+    drift.phone_number_uuid = number->uuid;
+    if (number->call_bound && number->call_agent_uuid == agent.uuid) return std::nullopt;
+    if (number->call_bound) {
+        drift.kind = ChannelDrift::Kind::HeldByOther;
+        drift.holder_uuid = number->call_agent_uuid;
+        drift.holder_name = number->call_agent_name;
+    }
+    return drift;
+}
+
+std::string channel_problem(const ChannelDrift& c) {
+    switch (c.kind) {
+        case ChannelDrift::Kind::Unbound: return c.phone_number + " is not bound to any agent";
+        case ChannelDrift::Kind::HeldByOther:
+            return c.phone_number + " is held by " +
+                   (c.holder_name.empty() ? std::string("another agent") : "agent " + quoted(c.holder_name)) + " (" +
+                   (c.holder_uuid.empty() ? std::string("uuid unknown") : c.holder_uuid) + ")";
+        case ChannelDrift::Kind::NumberMissing: return c.phone_number + " is not in the workspace";
+    }
+    return {};
+}
+
+std::string missing_reason(const MissingAgent& m) {
+    return m.pinned_uuid ? "pinned uuid " + *m.pinned_uuid + " is not in the workspace"
+                         : std::string("no live agent has this name");
+}
+
+json::object source_json(const SourceLocation& where) {
+    return json::object{{"file", where.file}, {"line", where.line}, {"column", where.column}};
+}
+
+std::string plural(std::size_t n, std::string_view one, std::string_view many) {
+    return format_count(n) + " " + std::string(n == 1 ? one : many);
+}
+
+// "1 agent differs, 1 missing, 2 unmanaged, 1 call channel" (the parts that are not zero).
+std::string counts_text(const DriftReport& r) {
+    std::vector<std::string> parts;
+    if (!r.drifted.empty()) parts.push_back(plural(r.drifted.size(), "agent differs", "agents differ") + " from git");
+    if (!r.missing.empty()) parts.push_back(format_count(r.missing.size()) + " missing from the workspace");
+    if (!r.unmanaged.empty()) parts.push_back(format_count(r.unmanaged.size()) + " unmanaged");
+    if (!r.channels.empty()) parts.push_back(plural(r.channels.size(), "call channel", "call channels") + " not as declared");
+    std::string out;
+    for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : ", ") + parts[i];
+    return out;
+}
+
+}  // namespace
+
+std::string_view to_string(ChannelDrift::Kind k) {
+    switch (k) {
+        case ChannelDrift::Kind::Unbound: return "unbound";
+        case ChannelDrift::Kind::HeldByOther: return "held_by_other";
+        case ChannelDrift::Kind::NumberMissing: return "number_missing";
+    }
+    return "?";
+}
+
+bool DriftReport::has_managed_drift() const { return !drifted.empty() || !missing.empty() || !channels.empty(); }
+bool DriftReport::has_drift() const { return has_managed_drift() || !unmanaged.empty(); }
+
+DriftReport detect_drift(const DesiredState& desired, const LiveState& live, const Schema& schema) {
+    DriftReport report;
+    const Matching m = match_documents(desired, live, report);
+    for (std::size_t i = 0; i < desired.agents.size(); ++i) {
+        const DesiredAgent& d = desired.agents[i];
+        const LiveAgent* agent = m.agent[i];
+        if (!agent) continue;
+        auto diff = diff_agent(d.body, agent->body, schema);
+        hide_secrets(diff.changes, diff.change_pointers, d.secrets);
+        const bool fields_match = diff.changes.empty();
+        if (!fields_match) report.drifted.push_back(DriftedAgent{d.name, agent->uuid, d.where, std::move(diff.changes)});
+
+        bool channel_holds = true;
+        if (d.call && (d.call->phone_number || d.call->phone_number_uuid)) {
+            if (!live.phone_numbers_loaded) {
+                report.diagnostics.push_back(make_error(d.call->where, "agent " + quoted(d.name) +
+                                                                           ": the workspace's phone numbers were not "
+                                                                           "read, so the call channel cannot be checked"));
+            } else if (auto c = check_channel(d, *agent, live)) {
+                report.channels.push_back(std::move(*c));
+                channel_holds = false;
+            }
+        }
+        if (fields_match && channel_holds) report.in_sync.push_back(d.name);
+    }
+    for (const auto& a : live.agents)
+        if (!m.referenced.count(a.uuid)) report.unmanaged.push_back(UnmanagedAgent{a.name, a.uuid, a.updated_at});
+    std::sort(report.unmanaged.begin(), report.unmanaged.end(), [](const UnmanagedAgent& x, const UnmanagedAgent& y) {
+        return std::tie(x.name, x.uuid) < std::tie(y.name, y.uuid);
+    });
+    return report;
+}
+
+std::string render_drift_text(const DriftReport& report, const DriftRenderOptions& options) {
+    std::string out;
+    auto line = [&](std::size_t indent, std::string_view text) {
+        out.append(indent, ' ');
+        out += text;
+        while (!out.empty() && out.back() == ' ') out.pop_back();
+        out += '\n';
+    };
+    for (const auto& a : report.drifted) {
+        line(0, "~ agent " + quoted(a.name) + " (" + a.uuid + ") differs from " + source_text(a.source) + ": " +
+                    plural(a.fields.size(), "field", "fields") + " (- git, + live)");
+        for (const auto& c : a.fields)
+            for (const auto& l : change_diff_lines(c, DiffDirection::DesiredToLive, options.context_lines)) line(4, l);
+        out += '\n';
+    }
+    for (const auto& mi : report.missing)
+        line(0, "- agent " + quoted(mi.name) + " is missing from the workspace: " + missing_reason(mi) + " (" +
+                    source_text(mi.source) + ")");
+    for (const auto& c : report.channels)
+        line(0, "! call channel of agent " + quoted(c.agent_name) + ": " + channel_problem(c) + " (" +
+                    source_text(c.source) + ")");
+    for (const auto& u : report.unmanaged)
+        line(0, "? agent " + quoted(u.name) + " (" + u.uuid + ") is not managed by any document");
+    if (!report.missing.empty() || !report.channels.empty() || !report.unmanaged.empty()) out += '\n';
+
+    if (!report.has_drift()) {
+        line(0, "No drift. The workspace matches git (" + plural(report.in_sync.size(), "agent", "agents") + " in sync).");
+    } else {
+        std::string summary = "Drift: " + counts_text(report) + ".";
+        if (!report.in_sync.empty()) summary += " " + format_count(report.in_sync.size()) + " in sync.";
+        line(0, summary);
+    }
+    return out;
+}
+
+json::value drift_to_json(const DriftReport& report) {
+    json::array drifted;
+    for (const auto& a : report.drifted) {
+        json::array fields;
+        for (const auto& c : a.fields)
+            fields.push_back(json::object{{"path", c.path}, {"live", c.before}, {"desired", c.after},
+                                          {"collection", c.collection}});
+        drifted.push_back(json::object{
+            {"name", a.name}, {"uuid", a.uuid}, {"source", source_json(a.source)}, {"fields", std::move(fields)}});
+    }
+    json::array missing;
+    for (const auto& mi : report.missing) {
+        json::object o{{"name", mi.name}, {"source", source_json(mi.source)}, {"reason", missing_reason(mi)}};
+        o["pinned_uuid"] = mi.pinned_uuid ? json::value(*mi.pinned_uuid) : json::value(nullptr);
+        missing.push_back(std::move(o));
+    }
+    json::array unmanaged;
+    for (const auto& u : report.unmanaged)
+        unmanaged.push_back(json::object{{"name", u.name}, {"uuid", u.uuid}, {"updated_at", u.updated_at}});
+    json::array channels;
+    for (const auto& c : report.channels)
+        channels.push_back(json::object{{"agent_name", c.agent_name},
+                                        {"agent_uuid", c.agent_uuid},
+                                        {"source", source_json(c.source)},
+                                        {"kind", to_string(c.kind)},
+                                        {"phone_number", c.phone_number},
+                                        {"phone_number_uuid", c.phone_number_uuid},
+                                        {"holder_uuid", c.holder_uuid},
+                                        {"holder_name", c.holder_name},
+                                        {"message", channel_problem(c)}});
+    json::array in_sync;
+    for (const auto& n : report.in_sync) in_sync.push_back(json::string(n));
+    json::array diagnostics;
+    for (const auto& dg : report.diagnostics)
+        diagnostics.push_back(json::object{{"severity", dg.severity == Severity::Error ? "error" : "warning"},
+                                           {"source", source_json(dg.where)},
+                                           {"message", dg.message}});
+    json::object summary{{"drifted", report.drifted.size()},
+                         {"missing", report.missing.size()},
+                         {"unmanaged", report.unmanaged.size()},
+                         {"channels", report.channels.size()},
+                         {"in_sync", report.in_sync.size()}};
+    return json::object{{"format_version", 1},
+                        {"has_drift", report.has_drift()},
+                        {"summary", std::move(summary)},
+                        {"drifted", std::move(drifted)},
+                        {"missing", std::move(missing)},
+                        {"unmanaged", std::move(unmanaged)},
+                        {"channels", std::move(channels)},
+                        {"in_sync", std::move(in_sync)},
+                        {"diagnostics", std::move(diagnostics)}};
+}
+
+std::string render_drift_markdown(const DriftReport& report, const MarkdownOptions& options) {
+    std::string summary = "### reconcile drift\n\n";
+    if (!report.has_drift()) {
+        summary += "**No drift.** The workspace matches git (" +
+                   plural(report.in_sync.size(), "agent", "agents") + " in sync).\n";
+    } else {
+        summary += "**Drift:** " + counts_text(report) + ".";
+        if (!report.in_sync.empty()) summary += " " + format_count(report.in_sync.size()) + " in sync.";
+        summary += "\n\n";
+    }
+    auto names_of = [](const auto& items, auto name) {
+        std::vector<std::string> out;
+        for (const auto& item : items) out.push_back(name(item));
+        return out;
+    };
+    struct Group {
+        std::string_view sign, title;
+        std::vector<std::string> names;
+    };
+    const Group groups[] = {
+        {"~", "differs from git", names_of(report.drifted, [](const DriftedAgent& a) { return a.name; })},
+        {"-", "missing from the workspace", names_of(report.missing, [](const MissingAgent& a) { return a.name; })},
+        {"!", "call channel not as declared", names_of(report.channels, [](const ChannelDrift& c) { return c.agent_name; })},
+        {"+", "unmanaged (in the workspace, in no document)",
+         names_of(report.unmanaged, [](const UnmanagedAgent& a) { return a.name; })}};
+    const std::size_t budget = options.max_chars / 3 / 4;
+    for (const auto& g : groups) {
+        if (g.names.empty()) continue;
+        summary += "- `" + std::string(g.sign) + "` **" + std::string(g.title) + "** (" + format_count(g.names.size()) +
+                   "): " + markdown_name_list(g.names, options.max_names, budget) + "\n";
+    }
+    if (!report.diagnostics.empty()) {
+        summary += "\n" + plural(report.diagnostics.size(), "document", "documents") + " could not be checked:\n";
+        for (std::size_t i = 0; i < report.diagnostics.size() && i < options.max_names / 10; ++i)
+            summary += "- " + markdown_escape(report.diagnostics[i].format()) + "\n";
+    }
+
+    const std::size_t detail_max = std::min(options.max_detail_chars, options.max_chars / 2);
+    std::vector<std::string> details;
+    for (const auto& a : report.drifted) {
+        std::vector<std::string> lines;
+        for (const auto& c : a.fields) {
+            auto more = change_diff_lines(c, DiffDirection::DesiredToLive, options.context_lines);
+            lines.insert(lines.end(), more.begin(), more.end());
+        }
+        details.push_back(markdown_details(
+            "~ <b>" + markdown_escape(a.name) + "</b> differs from git (" + plural(a.fields.size(), "field", "fields") + ")",
+            "<sub>" + markdown_escape(source_text(a.source) + " · " + a.uuid) + "</sub><br>`-` git, `+` live", lines, {},
+            detail_max));
+    }
+    // The other findings, one block each, in the same "- git / + live" terms.
+    auto listing = [&](std::string_view title, std::vector<std::string> lines) {
+        if (!lines.empty()) details.push_back(markdown_details(title, "`-` git, `+` live", lines, {}, detail_max));
+    };
+    listing("- missing from the workspace (" + format_count(report.missing.size()) + ")",
+            names_of(report.missing, [](const MissingAgent& mi) {
+                return "- " + quoted(mi.name) + " (" + source_text(mi.source) + "): " + missing_reason(mi);
+            }));
+    {
+        std::vector<std::string> lines;
+        for (const auto& c : report.channels) {
+            lines.push_back("- " + quoted(c.agent_name) + " channels.call: " + c.phone_number + " (" +
+                            source_text(c.source) + ")");
+            lines.push_back("+ " + quoted(c.agent_name) + ": " + channel_problem(c));
+        }
+        listing("! call channels (" + format_count(report.channels.size()) + ")", std::move(lines));
+    }
+    listing("+ unmanaged agents (" + format_count(report.unmanaged.size()) + ")",
+            names_of(report.unmanaged, [](const UnmanagedAgent& u) { return "+ " + quoted(u.name) + " (" + u.uuid + ")"; }));
+    return assemble_markdown(summary, details, "findings", "run `reconcile drift` or download the drift artifact",
+                             options.max_chars);
+}
+
+}  // namespace reconcile
