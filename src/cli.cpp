@@ -465,7 +465,8 @@ int run_cli(int argc, char** argv) {
     app.add_option("--repo", g.repo, "Repository directory holding agents/ and reconcile.yaml")->capture_default_str();
     app.add_option("--api-url", g.api_url, "Workspace URL, e.g. https://acme.mihu.ai (default: $MIHU_API_URL)");
     app.add_option("--token-file", g.token_file, "File holding the API token (default: $MIHU_API_TOKEN)");
-    app.add_option("--ca-file", g.ca_file, "PEM file of extra CA certificates to trust (a private CA)");
+    app.add_option("--ca-file", g.ca_file, "PEM file of extra CA certificates to trust (a private CA)")
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
     app.add_flag("-v,--verbose", g.verbosity, "More output (-v info, -vv debug)");
     app.add_option("--log-level", g.log_level, "Log level: trace, debug, info, warn, error, off")
         ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));

@@ -15,12 +15,6 @@ namespace {
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
-std::string source_text(const SourceLocation& where) {
-    std::string out = where.file;
-    if (where.line > 0) out += ":" + std::to_string(where.line);
-    return out;
-}
-
 // "+39 070-123" and "+39070123" are one number.
 std::string digits_of(std::string_view number) {
     std::string out;
@@ -29,18 +23,22 @@ std::string digits_of(std::string_view number) {
     return out;
 }
 
-// A change whose desired value came from ${env:NAME} shows the template, never the value.
-void hide_secrets(std::vector<FieldChange>& changes, const std::vector<std::string>& pointers,
-                  const std::vector<SecretRef>& secrets) {
-    for (const auto& secret : secrets) {
-        for (std::size_t i = 0; i < changes.size() && i < pointers.size(); ++i) {
-            const std::string& at = pointers[i];
-            if (secret.pointer.rfind(at, 0) != 0) continue;
-            const std::string_view rest = std::string_view(secret.pointer).substr(at.size());
-            if (!rest.empty() && rest.front() != '/') continue;  // "/a/bc" is not under "/a/b"
-            boost::system::error_code ec;
-            json::value* target = rest.empty() ? &changes[i].after : changes[i].after.find_pointer(rest, ec);
-            if (target && (rest.empty() || target->is_string())) *target = json::string(secret.template_text);
+// A change whose desired value came from ${env:NAME} shows the template, never the value: the
+// secret sits at the change's own pointer or below it (inside a replaced list).
+void hide_secrets(AgentDiff& diff, const std::vector<SecretRef>& secrets) {
+    const std::size_t n = std::min(diff.changes.size(), diff.change_pointers.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        const std::string_view at = diff.change_pointers[i];
+        json::value& shown = diff.changes[i].after;
+        for (const SecretRef& ref : secrets) {
+            const std::string_view where = ref.pointer;
+            if (where == at) {
+                shown = json::string(ref.template_text);
+            } else if (where.size() > at.size() && where.substr(0, at.size()) == at && where[at.size()] == '/') {
+                boost::system::error_code ec;
+                if (json::value* inner = shown.find_pointer(where.substr(at.size()), ec); inner && inner->is_string())
+                    *inner = json::string(ref.template_text);
+            }
         }
     }
 }
@@ -157,17 +155,13 @@ json::object source_json(const SourceLocation& where) {
     return json::object{{"file", where.file}, {"line", where.line}, {"column", where.column}};
 }
 
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return format_count(n) + " " + std::string(n == 1 ? one : many);
-}
-
 // "1 agent differs, 1 missing, 2 unmanaged, 1 call channel" (the parts that are not zero).
 std::string counts_text(const DriftReport& r) {
     std::vector<std::string> parts;
-    if (!r.drifted.empty()) parts.push_back(plural(r.drifted.size(), "agent differs", "agents differ") + " from git");
+    if (!r.drifted.empty()) parts.push_back(count_of(r.drifted.size(), "agent differs", "agents differ") + " from git");
     if (!r.missing.empty()) parts.push_back(format_count(r.missing.size()) + " missing from the workspace");
     if (!r.unmanaged.empty()) parts.push_back(format_count(r.unmanaged.size()) + " unmanaged");
-    if (!r.channels.empty()) parts.push_back(plural(r.channels.size(), "call channel", "call channels") + " not as declared");
+    if (!r.channels.empty()) parts.push_back(count_of(r.channels.size(), "call channel", "call channels") + " not as declared");
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : ", ") + parts[i];
     return out;
@@ -195,7 +189,7 @@ DriftReport detect_drift(const DesiredState& desired, const LiveState& live, con
         const LiveAgent* agent = m.agent[i];
         if (!agent) continue;
         auto diff = diff_agent(d.body, agent->body, schema);
-        hide_secrets(diff.changes, diff.change_pointers, d.secrets);
+        hide_secrets(diff, d.secrets);
         const bool fields_match = diff.changes.empty();
         if (!fields_match) report.drifted.push_back(DriftedAgent{d.name, agent->uuid, d.where, std::move(diff.changes)});
 
@@ -229,24 +223,24 @@ std::string render_drift_text(const DriftReport& report, const DriftRenderOption
         out += '\n';
     };
     for (const auto& a : report.drifted) {
-        line(0, "~ agent " + quoted(a.name) + " (" + a.uuid + ") differs from " + source_text(a.source) + ": " +
-                    plural(a.fields.size(), "field", "fields") + " (- git, + live)");
+        line(0, "~ agent " + quoted(a.name) + " (" + a.uuid + ") differs from " + file_and_line(a.source) + ": " +
+                    count_of(a.fields.size(), "field", "fields") + " (- git, + live)");
         for (const auto& c : a.fields)
             for (const auto& l : change_diff_lines(c, DiffDirection::DesiredToLive, options.context_lines)) line(4, l);
         out += '\n';
     }
     for (const auto& mi : report.missing)
         line(0, "- agent " + quoted(mi.name) + " is missing from the workspace: " + missing_reason(mi) + " (" +
-                    source_text(mi.source) + ")");
+                    file_and_line(mi.source) + ")");
     for (const auto& c : report.channels)
         line(0, "! call channel of agent " + quoted(c.agent_name) + ": " + channel_problem(c) + " (" +
-                    source_text(c.source) + ")");
+                    file_and_line(c.source) + ")");
     for (const auto& u : report.unmanaged)
         line(0, "? agent " + quoted(u.name) + " (" + u.uuid + ") is not managed by any document");
     if (!report.missing.empty() || !report.channels.empty() || !report.unmanaged.empty()) out += '\n';
 
     if (!report.has_drift()) {
-        line(0, "No drift. The workspace matches git (" + plural(report.in_sync.size(), "agent", "agents") + " in sync).");
+        line(0, "No drift. The workspace matches git (" + count_of(report.in_sync.size(), "agent", "agents") + " in sync).");
     } else {
         std::string summary = "Drift: " + counts_text(report) + ".";
         if (!report.in_sync.empty()) summary += " " + format_count(report.in_sync.size()) + " in sync.";
@@ -312,7 +306,7 @@ std::string render_drift_markdown(const DriftReport& report, const MarkdownOptio
     std::string summary = "### reconcile drift\n\n";
     if (!report.has_drift()) {
         summary += "**No drift.** The workspace matches git (" +
-                   plural(report.in_sync.size(), "agent", "agents") + " in sync).\n";
+                   count_of(report.in_sync.size(), "agent", "agents") + " in sync).\n";
     } else {
         summary += "**Drift:** " + counts_text(report) + ".";
         if (!report.in_sync.empty()) summary += " " + format_count(report.in_sync.size()) + " in sync.";
@@ -340,7 +334,7 @@ std::string render_drift_markdown(const DriftReport& report, const MarkdownOptio
                    "): " + markdown_name_list(g.names, options.max_names, budget) + "\n";
     }
     if (!report.diagnostics.empty()) {
-        summary += "\n" + plural(report.diagnostics.size(), "document", "documents") + " could not be checked:\n";
+        summary += "\n" + count_of(report.diagnostics.size(), "document", "documents") + " could not be checked:\n";
         for (std::size_t i = 0; i < report.diagnostics.size() && i < options.max_names / 10; ++i)
             summary += "- " + markdown_escape(report.diagnostics[i].format()) + "\n";
     }
@@ -354,8 +348,8 @@ std::string render_drift_markdown(const DriftReport& report, const MarkdownOptio
             lines.insert(lines.end(), more.begin(), more.end());
         }
         details.push_back(markdown_details(
-            "~ <b>" + markdown_escape(a.name) + "</b> differs from git (" + plural(a.fields.size(), "field", "fields") + ")",
-            "<sub>" + markdown_escape(source_text(a.source) + " · " + a.uuid) + "</sub><br>`-` git, `+` live", lines, {},
+            "~ <b>" + markdown_escape(a.name) + "</b> differs from git (" + count_of(a.fields.size(), "field", "fields") + ")",
+            "<sub>" + markdown_escape(file_and_line(a.source) + " · " + a.uuid) + "</sub><br>`-` git, `+` live", lines, {},
             detail_max));
     }
     // The other findings, one block each, in the same "- git / + live" terms.
@@ -364,21 +358,21 @@ std::string render_drift_markdown(const DriftReport& report, const MarkdownOptio
     };
     listing("- missing from the workspace (" + format_count(report.missing.size()) + ")",
             names_of(report.missing, [](const MissingAgent& mi) {
-                return "- " + quoted(mi.name) + " (" + source_text(mi.source) + "): " + missing_reason(mi);
+                return "- " + quoted(mi.name) + " (" + file_and_line(mi.source) + "): " + missing_reason(mi);
             }));
     {
         std::vector<std::string> lines;
         for (const auto& c : report.channels) {
             lines.push_back("- " + quoted(c.agent_name) + " channels.call: " + c.phone_number + " (" +
-                            source_text(c.source) + ")");
+                            file_and_line(c.source) + ")");
             lines.push_back("+ " + quoted(c.agent_name) + ": " + channel_problem(c));
         }
         listing("! call channels (" + format_count(report.channels.size()) + ")", std::move(lines));
     }
     listing("+ unmanaged agents (" + format_count(report.unmanaged.size()) + ")",
             names_of(report.unmanaged, [](const UnmanagedAgent& u) { return "+ " + quoted(u.name) + " (" + u.uuid + ")"; }));
-    return assemble_markdown(summary, details, "findings", "run `reconcile drift` or download the drift artifact",
-                             options.max_chars);
+    return assemble_markdown(summary, details, "finding", "findings",
+                             "run `reconcile drift` or download the drift artifact", options.max_chars);
 }
 
 }  // namespace reconcile

@@ -95,7 +95,9 @@ std::string lower_ascii(std::string_view s) {
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 // Would a YAML 1.1 or 1.2 reader resolve this plain scalar to something other than a string
-// (null, boolean, number, timestamp, merge key)?
+// (null, boolean, number in any base, sexagesimal, timestamp, merge key)? Numbers and
+// timestamps start with a digit (after a sign or a dot) and use only the characters below, so
+// "9 AM" and "3_hours" stay plain while "0101", "1_000", "12:30" and "2024-01-01" are quoted.
 bool resolves_to_non_string(std::string_view s) {
     static const std::set<std::string, std::less<>> kWords = {
         "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", "<<", "=",
@@ -103,7 +105,9 @@ bool resolves_to_non_string(std::string_view s) {
     if (kWords.count(lower_ascii(s))) return true;
     std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
     if (i < s.size() && s[i] == '.') ++i;
-    return i < s.size() && is_digit(s[i]);  // numbers in every base, 1_000, 1:20, dates
+    if (i >= s.size() || !is_digit(s[i])) return false;
+    constexpr std::string_view kNumeric = "0123456789abcdefABCDEF_+-.:xXoOtTzZ ";
+    return s.find_first_not_of(kNumeric) == std::string_view::npos;
 }
 
 // --- numbers -----------------------------------------------------------------------------------
@@ -251,9 +255,11 @@ private:
 
 // --- YAML text ---------------------------------------------------------------------------------
 
-// A literal block scalar keeps a multi-line text readable; it cannot hold escapes.
+// A literal block scalar keeps a multi-line text readable; it cannot hold escapes, nor a text
+// made only of line breaks (those are all "trailing" lines, which chomping drops).
 bool fits_block_scalar(std::string_view s) {
-    return s.find('\n') != std::string_view::npos && !has_unprintable(s, true);
+    return s.find('\n') != std::string_view::npos && s.find_first_not_of('\n') != std::string_view::npos &&
+           !has_unprintable(s, true);
 }
 
 class YamlWriter {
@@ -346,14 +352,17 @@ private:
     }
 };
 
-// E.164 the way the loader checks it, after dropping the separators people write.
+// E.164 the way the loader checks it ("+" and 7 to 15 digits), after dropping the separators
+// people write ("+39 (070) 123-4567"); nullopt for anything else.
 std::optional<std::string> e164(std::string_view number) {
-    std::string out;
-    for (char c : number)
-        if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') out += c;
-    if (out.size() < 8 || out.size() > 16 || out[0] != '+' || out[1] < '1' || out[1] > '9') return std::nullopt;
-    if (!std::all_of(out.begin() + 1, out.end(), is_digit)) return std::nullopt;
-    return out;
+    std::string digits;
+    for (std::size_t i = 0; i < number.size(); ++i) {
+        const char c = number[i];
+        if (is_digit(c) || (c == '+' && i == 0)) digits += c;
+        else if (std::string_view(" -().").find(c) == std::string_view::npos) return std::nullopt;
+    }
+    const bool ok = digits.size() >= 8 && digits.size() <= 16 && digits[0] == '+' && digits[1] != '0';
+    return ok ? std::optional<std::string>(digits) : std::nullopt;
 }
 
 // `channels: {call: ...}` for the number whose call binding holds the agent, if any.

@@ -311,7 +311,8 @@ private:
 
     // Runs the io_context until `done` or until `limit` (a backstop: the stream's own
     // deadline normally fires first). On the backstop the socket is closed and the handlers
-    // drained, so the operation has completed with an error when this returns.
+    // drained, so the operation has completed with an error when this returns. (A cancelled
+    // name lookup completes when the system resolver returns, which its own timeouts bound.)
     void run(const bool& done, std::chrono::milliseconds limit, tcp::resolver* resolver = nullptr) {
         ioc_.restart();
         ioc_.run_for(limit);
@@ -526,7 +527,7 @@ private:
             TransportError err{Kind::Protocol, "", true};
             if (ec == beast::error::timeout || timed_out_by_backstop_) {
                 err.kind = Kind::Timeout;
-                err.message = "no complete response from " + where_ + " within " +
+                err.message = "timed out: no complete response from " + where_ + " within " +
                               seconds_text(opts_.timeouts.request);
             } else if (ec == http::error::body_limit) {
                 err.kind = Kind::TooLarge;

@@ -292,8 +292,9 @@ private:
         json::object obj;
         std::map<std::string, SourceLocation> seen;
         for (auto it = n.begin(); it != n.end(); ++it) {
-            const YAML::Node& k = it->first;
-            const YAML::Node& v = it->second;
+            // Copies: the iterator hands out a temporary pair.
+            const YAML::Node k = it->first;
+            const YAML::Node v = it->second;
             SourceLocation kloc = loc(k, loc(n, key_loc));
             if (!k.IsScalar()) {
                 error(kloc, prefix(ptr) + "keys must be plain strings, got " + describe(k));
@@ -510,7 +511,7 @@ void extract_reconciler_keys(DesiredAgent& agent, Converter& conv) {
             if (trimmed.empty()) conv.error(agent.location_of("/uuid"), "`uuid` is empty");
             else agent.uuid = std::string(trimmed);
         }
-        agent.body.erase("uuid");
+        agent.body.stable_erase("uuid");  // keeps the written key order
     }
     if (auto* ch = agent.body.if_contains("channels")) {
         if (ch->is_object()) {
@@ -539,7 +540,7 @@ void extract_reconciler_keys(DesiredAgent& agent, Converter& conv) {
                 }
             }
         }
-        agent.body.erase("channels");
+        agent.body.stable_erase("channels");
     }
 }
 
@@ -642,6 +643,7 @@ void load_yaml_text(std::string_view text, const std::string& display_name, cons
 void check_duplicates(LoadResult& result) {
     const auto& agents = result.state.agents;
     auto& diags = result.diagnostics;
+    const auto first = diags.size();
     // Same uuid pinned twice.
     std::map<std::string, const DesiredAgent*> by_uuid;
     for (const auto& a : agents) {
@@ -679,6 +681,12 @@ void check_duplicates(LoadResult& result) {
                                                           a.call->where.str() +
                                                           "; a number's call channel holds one agent"));
     }
+    // In file order, like the per-file diagnostics.
+    std::stable_sort(diags.begin() + static_cast<std::ptrdiff_t>(first), diags.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::tie(a.where.file, a.where.line, a.where.column) <
+                                std::tie(b.where.file, b.where.line, b.where.column);
+                     });
 }
 
 LoadResult load_files(const std::vector<fs::path>& files, const fs::path& repo_root, const Schema& schema,

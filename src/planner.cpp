@@ -149,7 +149,8 @@ std::string agent_fingerprint(const json::object& live_body, const Schema& schem
 PlanResult make_plan(const DesiredState& desired, const LiveState& live, const Schema& schema) {
     PlanResult result;
     Plan& plan = result.plan;
-    Diagnostics& diags = result.diagnostics;
+    // Errors are gathered per document and reported in document order.
+    std::vector<Diagnostics> doc_diags(desired.agents.size());
     plan.inputs_digest = desired.inputs_digest;
 
     std::unordered_map<std::string, const LiveAgent*> by_uuid;
@@ -168,9 +169,10 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
         auto [it, inserted] = claimed.emplace(a->uuid, i);
         if (!inserted) {
             const auto& other = agents[it->second];
-            diags.push_back(make_error(where, "agent " + quoted(agents[i].name) + ": live agent " + quoted(a->name) +
-                                                  " (" + a->uuid + ") is already managed by " + other.where.str() +
-                                                  "; give each document its own `uuid:`"));
+            doc_diags[i].push_back(make_error(where, "agent " + quoted(agents[i].name) + ": live agent " + quoted(a->name) +
+                                                  " (" + a->uuid + ") is already managed by the document at " +
+                                                  other.where.str() +
+                                                  "; pin this one to another agent with `uuid:`, rename it, or remove it"));
             matches[i].kind = MatchKind::Error;
             return;
         }
@@ -182,7 +184,7 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
         auto where = location_or(d, "/uuid");
         auto it = by_uuid.find(*d.uuid);
         if (it == by_uuid.end()) {
-            diags.push_back(make_error(where, "agent " + quoted(d.name) + ": pinned uuid " + *d.uuid +
+            doc_diags[i].push_back(make_error(where, "agent " + quoted(d.name) + ": pinned uuid " + *d.uuid +
                                                   " is not in the workspace (remove `uuid:` to create a new agent)"));
             continue;
         }
@@ -195,7 +197,7 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
         if (it == by_name.end()) {
             matches[i].kind = MatchKind::Create;
         } else if (it->second.size() > 1) {
-            diags.push_back(make_error(d.where, "agent " + quoted(d.name) + ": " + std::to_string(it->second.size()) +
+            doc_diags[i].push_back(make_error(d.where, "agent " + quoted(d.name) + ": " + std::to_string(it->second.size()) +
                                                     " live agents have this name (" + join_uuids(it->second) +
                                                     "); pin one with `uuid:` in this document"));
         } else {
@@ -254,8 +256,9 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
         if (!call.phone_number && !call.phone_number_uuid) continue;  // the loader reports this
         std::string wanted = call.phone_number ? *call.phone_number : *call.phone_number_uuid;
         if (!live.phone_numbers_loaded) {
-            diags.push_back(make_error(call.where, "agent " + quoted(d.name) + ": the workspace's phone numbers were not read, so the call channel " +
-                                                       wanted + " cannot be planned"));
+            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) +
+                                                              ": the workspace's phone numbers were not read, so "
+                                                              "the call channel " + wanted + " cannot be planned"));
             continue;
         }
         const PhoneNumber* number = nullptr;
@@ -268,19 +271,19 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
             }
         }
         if (!number) {
-            diags.push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone number " + wanted +
+            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone number " + wanted +
                                                        " is not in the workspace"));
             continue;
         }
         if (call.phone_number && call.phone_number_uuid && phone_key(number->number) != phone_key(*call.phone_number)) {
-            diags.push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone_number " + *call.phone_number +
+            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone_number " + *call.phone_number +
                                                        " and phone_number_uuid " + *call.phone_number_uuid +
                                                        " name different numbers (the uuid is " + number->number + ")"));
             continue;
         }
         if (auto [it, inserted] = number_claims.emplace(number->uuid, i); !inserted) {
             const auto& other = agents[it->second];
-            diags.push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone number " + number->number +
+            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone number " + number->number +
                                                        " is also the call channel of agent " + quoted(other.name) + " (" +
                                                        (other.call ? other.call->where.str() : other.where.str()) +
                                                        "); a number answers for one agent"));
@@ -293,7 +296,7 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
             std::string holder = number->call_agent_name.empty() ? std::string("another agent")
                                                                  : "agent " + quoted(number->call_agent_name);
             holder += " (" + (number->call_agent_uuid.empty() ? std::string("uuid unknown") : number->call_agent_uuid) + ")";
-            diags.push_back(make_error(call.where, "agent " + quoted(d.name) + ": the call channel of " + number->number +
+            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": the call channel of " + number->number +
                                                        " is held by " + holder +
                                                        "; release it there first, or choose another number"));
             continue;
@@ -313,6 +316,8 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
         step.phone_number = number->number;
         plan.steps.push_back(std::move(step));
     }
+    for (auto& d : doc_diags)
+        for (auto& diag : d) result.diagnostics.push_back(std::move(diag));
     return result;
 }
 

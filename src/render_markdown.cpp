@@ -23,10 +23,6 @@ std::string cut_utf8(std::string_view s, std::size_t n) {
     return std::string(s.substr(0, keep)) + (n >= kEllipsis.size() ? std::string(kEllipsis) : std::string());
 }
 
-std::string plural(std::size_t n, std::string_view one, std::string_view many) {
-    return format_count(n) + " " + std::string(n == 1 ? one : many);
-}
-
 bool multiline(const json::value& v) { return v.is_string() && v.get_string().find('\n') != json::string::npos; }
 
 std::string text_of(const json::value& v) {
@@ -43,7 +39,7 @@ std::string one_line(const json::value& v) {
 
 std::string items_count(const json::value& v) {
     if (!v.is_array()) return one_line(v);
-    return plural(v.get_array().size(), "item", "items");
+    return count_of(v.get_array().size(), "item", "items");
 }
 
 // One leaf of a collection item that differs: the value each side holds.
@@ -90,14 +86,14 @@ public:
             std::string_view s = v.get_string();
             for (std::size_t pos = 0;;) {
                 auto nl = s.find('\n', pos);
-                out_.push_back(cut_utf8("+     " + std::string(s.substr(pos, nl == std::string_view::npos ? nl : nl - pos)), kMaxLine));
+                out_.push_back(cut_utf8("+    " + std::string(s.substr(pos, nl == std::string_view::npos ? nl : nl - pos)), kMaxLine));
                 if (nl == std::string_view::npos) break;
                 pos = nl + 1;
             }
         } else if (v.is_array()) {
             out_.push_back("+ " + path + ": " + (v.get_array().empty() ? std::string("[]") : items_count(v)));
             const auto& a = v.get_array();
-            for (std::size_t i = 0; i < a.size(); ++i) out_.push_back("+     [" + std::to_string(i) + "] " + one_line(a[i]));
+            for (std::size_t i = 0; i < a.size(); ++i) out_.push_back("+    [" + std::to_string(i) + "] " + one_line(a[i]));
         } else {
             out_.push_back("+ " + path + ": " + one_line(v));
         }
@@ -133,8 +129,8 @@ private:
     // line_diff's "- text" / "+ text" / "  text" / "..." indented under their "@@" header.
     static std::string nested(const std::string& l) {
         if (l.empty()) return l;
-        if (l == "...") return "      ...";
-        return cut_utf8(std::string(1, l[0]) + "    " + (l.size() > 1 ? l.substr(1) : std::string()), kMaxLine);
+        if (l == "...") return "     ...";
+        return cut_utf8(std::string(1, l[0]) + "   " + (l.size() > 1 ? l.substr(1) : std::string()), kMaxLine);
     }
 
     std::vector<std::string>& out_;
@@ -184,12 +180,6 @@ std::string_view action_sign(ActionKind a) {
     return "?";
 }
 
-std::string source_text(const SourceLocation& where) {
-    std::string out = where.file;
-    if (where.line > 0) out += ":" + std::to_string(where.line);
-    return out;
-}
-
 std::string agent_details(const AgentSteps& agent, const MarkdownOptions& options) {
     std::string summary;
     std::vector<std::string> lines, notes, origin;
@@ -200,7 +190,7 @@ std::string agent_details(const AgentSteps& agent, const MarkdownOptions& option
             case ActionKind::Create:
             case ActionKind::Update:
                 summary += std::string(action_sign(s->action)) + " " + std::string(to_string(s->action)) + " " + name +
-                           " (" + plural(s->changes.size(), "field", "fields") + ")";
+                           " (" + count_of(s->changes.size(), "field", "fields") + ")";
                 break;
             case ActionKind::ProvisionCall:
                 summary += (summary.empty() ? "+ provision call channel " + markdown_escape(s->phone_number) + " for " + name
@@ -215,7 +205,7 @@ std::string agent_details(const AgentSteps& agent, const MarkdownOptions& option
             lines.insert(lines.end(), more.begin(), more.end());
         }
         notes.insert(notes.end(), s->notes.begin(), s->notes.end());
-        std::string where = source_text(s->source);
+        std::string where = file_and_line(s->source);
         if (!s->agent_uuid.empty() && s->action != ActionKind::ProvisionCall) where += " · " + s->agent_uuid;
         if (!where.empty() && std::find(origin.begin(), origin.end(), where) == origin.end()) origin.push_back(where);
     }
@@ -228,11 +218,11 @@ std::string plan_summary(const Plan& plan, const MarkdownOptions& options) {
     const auto c = plan.counts();
     std::string out = "### reconcile plan\n\n";
     std::string line = "**Plan:** " + format_count(c.create) + " to create, " + format_count(c.update) + " to update, " +
-                       plural(c.provision, "call channel", "call channels") + " to provision";
+                       count_of(c.provision, "call channel", "call channels") + " to provision";
     if (c.remove > 0) line += ", " + format_count(c.remove) + " to delete";
     out += line + ".";
     if (!plan.unchanged_agents.empty())
-        out += " " + plural(plan.unchanged_agents.size(), "agent", "agents") + " unchanged.";
+        out += " " + count_of(plan.unchanged_agents.size(), "agent", "agents") + " unchanged.";
     out += "\n\n";
 
     struct Group {
@@ -297,6 +287,14 @@ std::string format_count(std::size_t n) {
     return out;
 }
 
+std::string count_of(std::size_t n, std::string_view one, std::string_view many) {
+    return format_count(n) + " " + std::string(n == 1 ? one : many);
+}
+
+std::string file_and_line(const SourceLocation& where) {
+    return where.line > 0 ? where.file + ":" + std::to_string(where.line) : where.file;
+}
+
 std::string markdown_name_list(const std::vector<std::string>& names, std::size_t max_names, std::size_t max_chars) {
     std::string out;
     std::size_t shown = 0;
@@ -348,41 +346,44 @@ std::string markdown_details(std::string_view summary_html, std::string_view int
             ++shown;
         }
         if (shown < diff_lines.size())
-            body += "… " + plural(diff_lines.size() - shown, "more line", "more lines") + " (" + std::string(kSeeAll) + ")\n";
+            body += "… " + count_of(diff_lines.size() - shown, "more line", "more lines") + " (" + std::string(kSeeAll) + ")\n";
         body = fence + "diff\n" + body + fence + "\n";
     }
     return head + body + tail;
 }
 
-std::string assemble_markdown(std::string_view summary, const std::vector<std::string>& details, std::string_view what,
-                              std::string_view see_all, std::size_t max_chars) {
+std::string assemble_markdown(std::string_view summary, const std::vector<std::string>& details,
+                              std::string_view what_one, std::string_view what_many, std::string_view see_all,
+                              std::size_t max_chars) {
     auto left_out_line = [&](std::size_t n) {
-        return "_Details of " + format_count(n) + " " + std::string(what) +
-               " are left out to fit the comment size limit: " + std::string(see_all) + "._\n";
+        return "_Left out to fit the comment size limit: the details of " + count_of(n, what_one, what_many) +
+               ". To see everything, " + std::string(see_all) + "._\n";
     };
-    // Space for that line in the worst case.
-    const std::size_t reserve = left_out_line(details.size()).size();
+    // Room for that line in the worst case.
+    const std::size_t reserve = left_out_line(details.size()).size() + 1;
+    constexpr std::string_view kSummaryCut = "_… the summary is cut to fit the comment size limit._\n";
 
     std::string out;
     if (summary.size() + reserve <= max_chars) {
         out = summary;
-    } else {
-        // Only a very small limit gets here: keep the summary's first lines.
-        std::string_view cut = summary.substr(0, max_chars > reserve + 64 ? max_chars - reserve - 64 : 0);
+    } else if (max_chars >= reserve + kSummaryCut.size() + 1) {
+        // Keep the summary's first lines.
+        std::string_view cut = summary.substr(0, max_chars - reserve - kSummaryCut.size() - 1);
         if (auto nl = cut.rfind('\n'); nl != std::string_view::npos) cut = cut.substr(0, nl + 1);
-        out = std::string(cut) + "\n_… the summary is cut to fit the comment size limit._\n";
+        out = std::string(cut) + "\n" + std::string(kSummaryCut);
+    } else {
+        return cut_utf8(summary, max_chars);  // a limit too small for anything else
     }
-    if (!details.empty() && out.back() != '\n') out += '\n';
-    if (!details.empty()) out += '\n';
 
     std::size_t shown = 0;
     for (const auto& d : details) {
-        if (out.size() + d.size() + reserve > max_chars) break;
+        const std::size_t separator = shown == 0 ? 1 : 0;
+        if (out.size() + separator + d.size() + reserve > max_chars) break;
+        if (separator) out += '\n';
         out += d;
         ++shown;
     }
-    if (shown < details.size()) out += left_out_line(details.size() - shown);
-    if (out.size() > max_chars) out = cut_utf8(out, max_chars);  // absurdly small limits only
+    if (shown < details.size()) out += (shown == 0 ? "\n" : "") + left_out_line(details.size() - shown);
     return out;
 }
 
@@ -390,12 +391,12 @@ std::string render_markdown(const Plan& plan, const MarkdownOptions& options) {
     if (!plan.has_changes()) {
         std::string out = "### reconcile plan\n\n**No changes.** Live agents match the configuration";
         if (!plan.unchanged_agents.empty())
-            out += " (" + plural(plan.unchanged_agents.size(), "agent", "agents") + " checked)";
+            out += " (" + count_of(plan.unchanged_agents.size(), "agent", "agents") + " checked)";
         return cut_utf8(out + ".\n", options.max_chars);
     }
     std::vector<std::string> details;
     for (const auto& agent : group_by_agent(plan)) details.push_back(agent_details(agent, options));
-    return assemble_markdown(plan_summary(plan, options), details, "agents", kSeeAll, options.max_chars);
+    return assemble_markdown(plan_summary(plan, options), details, "agent", "agents", kSeeAll, options.max_chars);
 }
 
 }  // namespace reconcile

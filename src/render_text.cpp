@@ -17,6 +17,7 @@ constexpr std::string_view kBold = "\x1b[1m";
 constexpr std::string_view kReset = "\x1b[0m";
 
 constexpr std::size_t kItemSummaryWidth = 100;
+constexpr std::size_t kInlineListWidth = 100;
 constexpr std::size_t kMaxNamesListed = 10;
 
 const json::value kNull{};
@@ -47,7 +48,17 @@ std::vector<std::string_view> split_lines(std::string_view s) {
 std::string value_text(const json::value& v) {
     switch (v.kind()) {
         case json::kind::double_: return short_value(v, 64);
-        case json::kind::array: return short_value(v);
+        case json::kind::array: {
+            // Short lists of scalars in full (phrases, channels); anything else as a count.
+            std::string out = "[";
+            for (const auto& e : v.get_array()) {
+                if (e.is_object() || e.is_array() || out.size() > kInlineListWidth) return short_value(v);
+                if (out.size() > 1) out += ", ";
+                out += value_text(e);
+            }
+            out += "]";
+            return out.size() > kInlineListWidth ? short_value(v) : out;
+        }
         case json::kind::object: {
             std::string out = "{";
             bool first = true;

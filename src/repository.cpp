@@ -89,22 +89,27 @@ std::optional<std::string> clean_pattern(std::string p, std::string& problem) {
     return p;
 }
 
-// Reads reconcile.yaml into out.config; returns where each configured include pattern was written
-// (empty when `include:` was not configured).
-std::map<std::string, SourceLocation> read_config(const fs::path& root, RepositoryFiles& out) {
-    std::map<std::string, SourceLocation> pattern_locations;
+// Where the include list and its patterns were written in reconcile.yaml, for warnings.
+struct IncludePositions {
+    std::optional<SourceLocation> include_key;  // nullopt: `include:` not configured (defaults)
+    std::map<std::string, SourceLocation> patterns;
+};
+
+// Reads reconcile.yaml into out.config.
+IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
+    IncludePositions positions;
     const std::string file(kConfigFile);
     std::error_code ec;
     fs::path path = root / file;
-    if (!fs::exists(path, ec)) return pattern_locations;
+    if (!fs::exists(path, ec)) return positions;
     auto size = fs::file_size(path, ec);
     if (ec) {
         out.diagnostics.push_back(make_error(SourceLocation{file}, "cannot read file: " + ec.message()));
-        return pattern_locations;
+        return positions;
     }
     if (size > kMaxConfigBytes) {
         out.diagnostics.push_back(make_error(SourceLocation{file}, "file is larger than 1 MiB"));
-        return pattern_locations;
+        return positions;
     }
     std::ifstream in(path, std::ios::binary);
     std::ostringstream buf;
@@ -119,18 +124,19 @@ std::map<std::string, SourceLocation> read_config(const fs::path& root, Reposito
             where.column = e.mark.column + 1;
         }
         out.diagnostics.push_back(make_error(where, "malformed YAML: " + e.msg));
-        return pattern_locations;
+        return positions;
     }
-    if (!doc.IsDefined() || doc.IsNull()) return pattern_locations;  // empty file: defaults
+    if (!doc.IsDefined() || doc.IsNull()) return positions;  // empty file: defaults
     if (!doc.IsMap()) {
         out.diagnostics.push_back(make_error(mark_location(file, doc), "reconcile.yaml must be a mapping"));
-        return pattern_locations;
+        return positions;
     }
     static const std::vector<std::string> kKeys = {"include", "api_url"};
     std::map<std::string, bool> seen;
     for (auto it = doc.begin(); it != doc.end(); ++it) {
-        const YAML::Node& k = it->first;
-        const YAML::Node& v = it->second;
+        // Copies: the iterator hands out a temporary pair.
+        const YAML::Node k = it->first;
+        const YAML::Node v = it->second;
         auto kloc = mark_location(file, k);
         std::string key = k.IsScalar() ? k.Scalar() : std::string();
         if (!seen.emplace(key, true).second) {
@@ -148,6 +154,7 @@ std::map<std::string, SourceLocation> read_config(const fs::path& root, Reposito
                 continue;
             }
             out.config.include.clear();
+            positions.include_key = kloc;
             for (const auto& item : items) {
                 auto iloc = mark_location(file, item);
                 if (iloc.line == 0) iloc = kloc;
@@ -158,7 +165,7 @@ std::map<std::string, SourceLocation> read_config(const fs::path& root, Reposito
                 std::string problem;
                 if (auto p = clean_pattern(item.Scalar(), problem)) {
                     out.config.include.push_back(*p);
-                    pattern_locations.emplace(*p, iloc);
+                    positions.patterns.emplace(*p, iloc);
                 } else {
                     out.diagnostics.push_back(
                         make_error(iloc, "include pattern `" + item.Scalar() + "` " + problem));
@@ -190,12 +197,14 @@ std::map<std::string, SourceLocation> read_config(const fs::path& root, Reposito
             out.diagnostics.push_back(make_error(kloc, std::move(msg)));
         }
     }
-    return pattern_locations;
+    return positions;
 }
 
 // Directories below the literal part of a pattern are walked; entries whose name starts with
 // '.' (.git, editor files) are skipped unless the pattern itself names a dot-entry.
-void expand(const fs::path& root, const std::string& pattern, std::map<std::string, fs::path>& found,
+// Returns the literal part (the directory, or the file of a pattern without wildcards) when it
+// does not exist, else "".
+std::string expand(const fs::path& root, const std::string& pattern, std::map<std::string, fs::path>& found,
             Diagnostics& diags) {
     auto segments = split_segments(pattern);
     std::string prefix;
@@ -208,19 +217,24 @@ void expand(const fs::path& root, const std::string& pattern, std::map<std::stri
     if (literal + 1 == segments.size() && !has_wildcard(segments.back())) {
         // No wildcard at all: a plain file name.
         fs::path p = root / pattern;
-        if (fs::is_regular_file(p, ec)) found.emplace(pattern, p);
-        return;
+        if (!fs::is_regular_file(p, ec)) return pattern;
+        found.emplace(pattern, p);
+        return {};
     }
-    bool dot_allowed = false;
-    for (auto seg : segments)
+    bool dot_allowed = false, any_depth = false;
+    for (auto seg : segments) {
         if (!seg.empty() && seg.front() == '.') dot_allowed = true;
+        if (seg == "**") any_depth = true;
+    }
+    // Without `**` there is no need to descend below the pattern's own depth.
+    const int max_depth = static_cast<int>(segments.size() - literal) - 1;
     fs::path base = prefix.empty() ? root : root / prefix;
-    if (!fs::is_directory(base, ec)) return;
+    if (!fs::is_directory(base, ec)) return prefix;
     fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec), end;
     if (ec) {
         diags.push_back(make_warning(SourceLocation{prefix.empty() ? "." : prefix},
                                      "cannot list directory: " + ec.message()));
-        return;
+        return {};
     }
     for (; it != end; it.increment(ec)) {
         if (ec) {
@@ -233,10 +247,12 @@ void expand(const fs::path& root, const std::string& pattern, std::map<std::stri
             if (it->is_directory(ec)) it.disable_recursion_pending();
             continue;
         }
+        if (!any_depth && it.depth() >= max_depth && it->is_directory(ec)) it.disable_recursion_pending();
         if (!it->is_regular_file(ec)) continue;
         std::string rel = it->path().lexically_relative(root).generic_string();
         if (glob_match(pattern, rel)) found.emplace(rel, it->path());
     }
+    return {};
 }
 
 }  // namespace
@@ -264,18 +280,22 @@ bool glob_match(std::string_view pattern, std::string_view path) {
 RepositoryFiles discover_repository(const fs::path& root) {
     RepositoryFiles out;
     out.config.root = root;
-    const auto pattern_locations = read_config(root, out);
+    const auto positions = read_config(root, out);
 
     std::map<std::string, fs::path> found;  // relative path -> absolute; sorted, deduplicated
     for (const auto& pattern : out.config.include) {
-        std::map<std::string, fs::path> matched;
-        expand(root, pattern, matched, out.diagnostics);
-        // With the defaults a missing agents/ directory simply means zero agents.
-        if (auto loc = pattern_locations.find(pattern); matched.empty() && loc != pattern_locations.end())
-            out.diagnostics.push_back(
-                make_warning(loc->second, "include pattern `" + pattern + "` matches no file"));
-        found.insert(matched.begin(), matched.end());
+        const std::string missing = expand(root, pattern, found, out.diagnostics);
+        // With the defaults a missing agents/ directory simply means zero agents. A configured
+        // pattern whose directory does not exist is most likely a typo. (A pattern that finds
+        // nothing in an existing directory is normal: `*.yml` next to `*.yaml`.)
+        auto loc = positions.patterns.find(pattern);
+        if (!missing.empty() && loc != positions.patterns.end())
+            out.diagnostics.push_back(make_warning(
+                loc->second, "include pattern `" + pattern + "` matches no file: `" + missing + "` does not exist"));
     }
+    if (positions.include_key && found.empty() && !out.config.include.empty())
+        out.diagnostics.push_back(
+            make_warning(*positions.include_key, "the include patterns match no file: no agent is loaded"));
     for (auto& [rel, path] : found) out.files.push_back(fs::absolute(path));
     return out;
 }

@@ -157,6 +157,8 @@ AdaptiveRateLimiter::time_point AdaptiveRateLimiter::acquire() {
         if (last_start_) ready = std::max(ready, *last_start_ + interval_);
         if (ready <= now) {
             last_start_ = now;
+            recent_starts_.push_back(now);
+            if (recent_starts_.size() > 1024) recent_starts_.pop_front();
             return now;
         }
         const auto wait = chr::ceil<milliseconds>(ready - now);
@@ -166,13 +168,23 @@ AdaptiveRateLimiter::time_point AdaptiveRateLimiter::acquire() {
     }
 }
 
+// Mean interval between the request starts of the last observe_window, if there are enough.
+std::optional<chr::steady_clock::duration> AdaptiveRateLimiter::observed_interval(time_point now) {
+    while (!recent_starts_.empty() && recent_starts_.front() < now - opts_.observe_window)
+        recent_starts_.pop_front();
+    if (recent_starts_.size() < 3) return std::nullopt;
+    const auto span = recent_starts_.back() - recent_starts_.front();
+    if (span <= chr::steady_clock::duration::zero()) return std::nullopt;
+    return span / static_cast<long>(recent_starts_.size() - 1);
+}
+
 void AdaptiveRateLimiter::on_success() {
     std::lock_guard lock(mu_);
     const chr::steady_clock::duration floor = opts_.min_interval;
     if (interval_ <= floor) return;
     // Additive increase of the rate: 1/interval + step.
     const double seconds = chr::duration<double>(interval_).count();
-    const double rate = 1.0 / seconds + std::max(0.0, opts_.rate_step_per_success);
+    const double rate = 1.0 / seconds + std::max(0.0, step_rate_);
     auto next = chr::duration_cast<chr::steady_clock::duration>(chr::duration<double>(1.0 / rate));
     if (next < chr::milliseconds(1)) next = floor;  // close enough to unpaced
     interval_ = std::max(floor, next);
@@ -182,13 +194,21 @@ void AdaptiveRateLimiter::on_rate_limited(time_point started, std::optional<mill
     std::lock_guard lock(mu_);
     ++rate_limited_;
     const auto now = clock_.now();
-    if (!last_increase_ || started >= *last_increase_) {
+    if (!last_increase_ || started > *last_increase_) {
+        // The pace that drew the 429: the interval, or the observed pace when the workers were
+        // slower than it (or unpaced).
+        auto pace = interval_;
+        if (auto observed = observed_interval(now); observed && *observed > pace) pace = *observed;
         chr::steady_clock::duration next;
-        if (interval_ < opts_.first_interval)
-            next = std::max<chr::steady_clock::duration>(opts_.first_interval, interval_);
-        else
-            next = chr::duration_cast<chr::steady_clock::duration>(interval_ * opts_.increase_factor);
+        if (pace <= chr::steady_clock::duration::zero()) {
+            next = opts_.first_interval;
+            pace = chr::duration_cast<chr::steady_clock::duration>(opts_.first_interval / opts_.increase_factor);
+        } else {
+            next = chr::duration_cast<chr::steady_clock::duration>(pace * opts_.increase_factor);
+        }
+        next = std::max<chr::steady_clock::duration>(next, opts_.min_interval);
         interval_ = std::min<chr::steady_clock::duration>(next, opts_.max_interval);
+        step_rate_ = opts_.recovery_fraction / chr::duration<double>(pace).count();
         last_increase_ = now;
     }
     if (retry_after) {

@@ -29,6 +29,10 @@ std::string markdown_escape(std::string_view text);
 
 // 9700 -> "9,700".
 std::string format_count(std::size_t n);
+// (9700, "agent", "agents") -> "9,700 agents"; (1, ...) -> "1 agent".
+std::string count_of(std::size_t n, std::string_view one, std::string_view many);
+// "file:line" (the column left out), or just "file" when the line is unknown.
+std::string file_and_line(const SourceLocation& where);
 
 // "A, B, C … and 9,700 more": names escaped, at most `max_names` of them and about `max_chars`
 // characters.
@@ -56,9 +60,11 @@ std::string markdown_details(std::string_view summary_html, std::string_view int
                              std::size_t max_chars);
 
 // The comment: `summary`, then as many `details` blocks (in order) as fit in `max_chars`, then
-// a line saying how many were left out and `see_all` (how to see everything). The summary is
-// cut only when it alone does not fit.
+// a line saying how many were left out ("the details of 3 agents", from `what_one` /
+// `what_many`) and `see_all` (how to see everything). The summary is cut only when it alone
+// does not fit.
 std::string assemble_markdown(std::string_view summary, const std::vector<std::string>& details,
-                              std::string_view what, std::string_view see_all, std::size_t max_chars);
+                              std::string_view what_one, std::string_view what_many, std::string_view see_all,
+                              std::size_t max_chars);
 
 }  // namespace reconcile

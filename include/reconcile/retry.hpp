@@ -15,12 +15,14 @@
 // the caller can look the agent up by name / re-read the binding before trying again.
 //
 // Pacing: an AdaptiveRateLimiter shared by every worker keeps a minimum interval between
-// request starts. AIMD on the request rate: a 429 doubles the interval (halves the rate) and a
-// Retry-After pauses everyone; each success adds a small constant to the rate (shrinking the
-// interval), so a run settles just under a workspace's rate limit, with a 429 now and then
-// instead of a storm. (At a limit of r requests/s, about one request in r/(2*step) is a 429.)
+// request starts. AIMD on the request rate: a 429 halves the rate that drew it (the observed
+// start rate when the workers were slower than the interval) and a Retry-After pauses everyone;
+// each success then adds a constant step to the rate, 1% of the rate at that 429. So a run
+// settles just under a workspace's rate limit, with about one 429 per ~50 requests instead of
+// a storm, at any limit.
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -55,10 +57,12 @@ RetryClock& system_retry_clock();
 
 struct RateLimiterOptions {
     std::chrono::milliseconds min_interval{0};        // floor: 0 = unpaced until a 429
-    std::chrono::milliseconds first_interval{200};    // interval after a 429 from unpaced
+    std::chrono::milliseconds first_interval{200};    // after a 429 when no pace was observed
     std::chrono::milliseconds max_interval{10'000};   // ceiling of the interval
     double increase_factor = 2.0;                     // interval x this per 429 (rate / this)
-    double rate_step_per_success = 0.02;              // requests/s added to the rate per success
+    double recovery_fraction = 0.01;                  // per success, the rate grows by this
+                                                      // fraction of the rate at the last 429
+    std::chrono::milliseconds observe_window{2000};   // start rate measured over this window
     std::chrono::milliseconds max_pause{60'000};      // cap of a Retry-After pause for everyone
 };
 
@@ -80,10 +84,14 @@ public:
     std::size_t rate_limited_count() const;
 
 private:
+    std::optional<std::chrono::steady_clock::duration> observed_interval(time_point now);
+
     RateLimiterOptions opts_;
     RetryClock& clock_;
     mutable std::mutex mu_;
     std::chrono::steady_clock::duration interval_{};
+    double step_rate_ = 0.0;               // requests/s added per success
+    std::deque<time_point> recent_starts_;
     std::optional<time_point> last_start_;
     time_point pause_until_{};
     std::optional<time_point> last_increase_;

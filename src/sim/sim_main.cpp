@@ -5,6 +5,7 @@
 //
 // The token also comes from MIHU_SIM_TOKEN (default "sim-token"). Test hooks live under /_sim/.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -59,6 +60,9 @@ int main(int argc, char** argv) {
     app.add_option("--port", options.port, "port to bind (0: any free port)")->capture_default_str();
     app.add_option("--port-file", port_file, "write the bound port to this file");
     CLI11_PARSE(app, argc, argv);
+
+    // A peer that disconnects mid-write must not kill the process.
+    std::signal(SIGPIPE, SIG_IGN);
 
     if (token.empty()) {
         const char* env = std::getenv("MIHU_SIM_TOKEN");

@@ -59,9 +59,11 @@ struct SimServer::Impl {
     }
 
     static void graceful_close(ssl::stream<tcp::socket>& stream) {
-        // Send close_notify once without waiting for the peer's, then close TCP.
-        SSL_shutdown(stream.native_handle());
-        hard_close(stream);
+        // No TLS close_notify exchange: a synchronous one would wait for a peer that may never
+        // answer. Every response is Content-Length delimited, so clients lose nothing.
+        boost::system::error_code ec;
+        stream.next_layer().shutdown(tcp::socket::shutdown_send, ec);
+        stream.next_layer().close(ec);
     }
 
     void send(ssl::stream<tcp::socket>& stream, const HttpResponse& r, unsigned version,
@@ -88,7 +90,15 @@ struct SimServer::Impl {
         for (;;) {
             http::request_parser<http::string_body> parser;
             parser.body_limit(options.body_limit);
-            http::read(stream, buffer, parser, ec);
+            http::read_header(stream, buffer, parser, ec);
+            if (!ec && !parser.is_done()) {
+                auto expect = parser.get()[http::field::expect];
+                if (beast::iequals(expect, "100-continue")) {
+                    http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
+                    http::write(stream, cont, ec);
+                }
+                if (!ec) http::read(stream, buffer, parser, ec);
+            }
             if (ec == http::error::body_limit) {
                 log_line("conn=" + std::to_string(id) + " request body over the limit");
                 HttpResponse r = error_response(413, "Payload Too Large", "PAYLOAD_TOO_LARGE");
@@ -107,6 +117,7 @@ struct SimServer::Impl {
             unsigned version = msg.version();
 
             auto started = std::chrono::steady_clock::now();
+            req.received = started;
             auto fault = service.choose_fault(req);
             if (fault && fault->action == FaultAction::Latency && fault->ms > 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(fault->ms));

@@ -114,6 +114,8 @@ Outcome SimService::process(const HttpRequest& req, std::uint64_t connection,
     entry["body"] = std::move(body);
     if (out.logged_status) entry["status"] = *out.logged_status; else entry["status"] = nullptr;
     entry["connection"] = connection;
+    auto received = req.received.value_or(std::chrono::steady_clock::now());
+    entry["at_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(received - started_).count();
     if (out.fault) entry["fault"] = to_string(*out.fault); else entry["fault"] = nullptr;
     if (log_.size() >= kMaxLog) log_.erase(log_.begin());
     log_.push_back(std::move(entry));

@@ -53,6 +53,7 @@ private:
     FaultEngine faults_;
     json::array log_;
     std::uint64_t next_seq_ = 1;
+    std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();
 
     HttpResponse hook(const HttpRequest& req);
 };

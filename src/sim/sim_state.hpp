@@ -4,6 +4,7 @@
 // No sockets, no wall clock, no randomness: everything is a function of the seed document and the
 // requests received, so tests are reproducible.
 #include <boost/json.hpp>
+#include <chrono>
 #include <cstdint>
 #include <expected>
 #include <map>
@@ -26,6 +27,8 @@ struct HttpRequest {
     std::string target;  // "/api/v1/agents?page=2"
     std::vector<std::pair<std::string, std::string>> headers;
     std::string body;
+    // When the request arrived (the log's "at_ms"); default: when it is processed.
+    std::optional<std::chrono::steady_clock::time_point> received;
 
     // Case-insensitive header lookup; nullopt when absent.
     std::optional<std::string_view> header(std::string_view name) const;

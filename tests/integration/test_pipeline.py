@@ -62,12 +62,17 @@ class CreateApplyReplan(SimCase):
         number = [n for n in self.sim.state()["phone_numbers"] if n["phone_number_uuid"] == PHONE_FREE][0]
         self.assertEqual(number["bindings"]["call"]["agent_uuid"], volvo["agent_uuid"])
         posts = [r for r in self.api_requests("POST")]
-        self.assertEqual([r["target"].split("?")[0] for r in posts],
-                         ["/api/v1/agents", f"/api/v1/agents/{volvo['agent_uuid']}/channels/call/provision",
-                          "/api/v1/agents"])
+        targets = [r["target"] for r in posts]
+        provision = f"/api/v1/agents/{volvo['agent_uuid']}/channels/call/provision"
+        self.assertEqual(sorted(targets), sorted(["/api/v1/agents", "/api/v1/agents", provision]))
+        creates = [r for r in posts if r["target"] == "/api/v1/agents"]
+        volvo_create = [i for i, r in enumerate(posts) if r["target"] == "/api/v1/agents"
+                        and r["body"]["name"] == "Volvo Cagliari Service Agent"][0]
+        # Agents apply in parallel, but an agent's provisioning always follows its create.
+        self.assertLess(volvo_create, targets.index(provision))
         # The create sends the document without the reconciler's own keys.
-        self.assertNotIn("channels", posts[0]["body"])
-        self.assertEqual(posts[1]["body"], {"phone_number_uuid": PHONE_FREE})
+        self.assertTrue(all("channels" not in r["body"] for r in creates))
+        self.assertEqual(posts[targets.index(provision)]["body"], {"phone_number_uuid": PHONE_FREE})
 
         self.sim.clear_requests()
         again = self.run_reconcile("plan", "--detailed-exitcode", check=0)
@@ -140,7 +145,10 @@ class UnchangedAndMinimalPatch(SimCase):
     def test_prompt_change_is_a_line_diff(self):
         self.write("agents/volvo.yaml", VOICE_AGENT.replace("preferred date", "preferred day"))
         plan = self.run_reconcile("plan", check=0)
-        self.assertIn("-   Capture: VIN or license plate, preferred date, type of service.", plan.stdout.replace("  -", "-"))
+        self.assertIn("\n        - Capture: VIN or license plate, preferred date, type of service.\n", plan.stdout)
+        self.assertIn("\n        + Capture: VIN or license plate, preferred day, type of service.\n", plan.stdout)
+        # the unchanged line is context
+        self.assertIn("\n          Book a service appointment for the customer's vehicle.\n", plan.stdout)
 
     def test_explicit_null_clears(self):
         text = VOICE_AGENT.replace("language: en", "language: null")

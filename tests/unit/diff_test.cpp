@@ -1,7 +1,5 @@
 #include <doctest/doctest.h>
 
-#include <algorithm>
-
 #include "plan_fixtures.hpp"
 #include "reconcile/diff.hpp"
 
@@ -12,12 +10,6 @@ namespace {
 
 AgentDiff diff(std::string_view desired, std::string_view live) {
     return diff_agent(parse_object(desired), parse_object(live), test_schema());
-}
-
-const FieldChange* change_at(const AgentDiff& d, std::string_view path) {
-    for (const auto& c : d.changes)
-        if (c.path == path) return &c;
-    return nullptr;
 }
 
 // A live agent as the server returns it: defaults filled in, uuids on items, floats.

@@ -55,7 +55,8 @@ LoadResult load_data_file(const std::string& relative, const LoadOptions& option
 }
 
 std::string at(const json::object& body, std::string_view pointer) {
-    const json::value* v = find_pointer(json::value(body), pointer);
+    const json::value root(body);
+    const json::value* v = find_pointer(root, pointer);
     return v ? json::serialize(*v) : std::string("<missing>");
 }
 
@@ -208,7 +209,7 @@ TEST_CASE("loader: unknown field suggestions") {
          "test.yaml:2:34: error: unknown field `settings.voice.interaction.inbound_first_mesage`; did you mean "
          "`inbound_first_message`?\n"},
         {"name: X\nguard_rules: [{when_condition: x, then_action: forward, selected_channel: [phone]}]",
-         "test.yaml:2:59: error: unknown field `guard_rules[0].selected_channel`; did you mean "
+         "test.yaml:2:57: error: unknown field `guard_rules[0].selected_channel`; did you mean "
          "`selected_channels`?\n"},
         {"name: X\ncompletely_different: 1", "test.yaml:2:1: error: unknown field `completely_different`\n"},
         // A read-only near-miss is not suggested.
@@ -281,7 +282,7 @@ TEST_CASE("loader: ${env:NAME} substitution records the template and the secret 
         "  - transfer_config:\n"
         "      headers: {Authorization: \"Bearer ${env:CRM_TOKEN}\"}\n"
         "notes:\n"
-        "  - content: Costs $5, ${env: is not a reference without a name}?\n",
+        "  - content: \"Costs $5, ${env: is not a reference without a name}?\"\n",
         options_with_env({{"LLM_HOST", "llm.internal"},
                           {"API_KEY", "k-123"},
                           {"SUFFIX", ""},

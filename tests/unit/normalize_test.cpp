@@ -59,6 +59,11 @@ TEST_CASE("collection item uuids are dropped, other uuids kept") {
           R"({"guidelines":[{"content":"A","order":0}],"routing_rules":[{"destination_agent_uuid":"agent-9"}],"nested":{"uuid":"not-an-item"}})");
 }
 
+TEST_CASE("item uuids are dropped even where the schema does not know the collection") {
+    auto v = normalize(parse_json(R"({"x": [{"uuid": "i-1", "k": " v "}, {"uuid": "i-2"}], "uuid": "kept"})"), nullptr);
+    CHECK(js(v) == R"({"x":[{"k":"v"},{}],"uuid":"kept"})");
+}
+
 TEST_CASE("read-only fields are dropped by the schema, at any depth") {
     auto v = normalize(parse_json(R"({
         "agent_uuid": "a-1", "name": "X", "updated_at": "2024", "recommendations": "r",

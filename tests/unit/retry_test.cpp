@@ -266,7 +266,7 @@ TEST_CASE("Retrier: POST (create, provision) is never retried") {
     for (auto error : {http_error(429, "1"), http_error(503), transport_error(TransportError::Kind::Timeout)}) {
         FakeApi inner;
         error.maybe_committed = error.kind == ApiError::Kind::Transport;
-        inner.script = {std::unexpected(error), ok_agent()};
+        inner.script = {std::unexpected(error)};
         RetryingAgentApi api(inner, retrier);
         auto created = api.create_agent({});
         REQUIRE_FALSE(created.has_value());
@@ -293,8 +293,8 @@ TEST_CASE("AdaptiveRateLimiter slows down on 429 and speeds up again") {
     CHECK(limiter.interval() == 200ms);
     limiter.acquire();
     limiter.acquire();
-    REQUIRE(clock.sleeps.size() == 1);
-    CHECK(clock.sleeps.back() == 200ms);
+    const std::vector<milliseconds> paced = {200ms, 200ms};
+    CHECK(clock.sleeps == paced);
 
     // A 429 for a request started before the last increase does not count again.
     limiter.on_rate_limited(t1, std::nullopt);
@@ -315,8 +315,10 @@ TEST_CASE("AdaptiveRateLimiter slows down on 429 and speeds up again") {
     for (int i = 0; i < 200; ++i) limiter.on_success();
     CHECK(limiter.interval() < 200ms);
     const auto before = limiter.interval();
-    limiter.on_success();
+    for (int i = 0; i < 10; ++i) limiter.on_success();
     CHECK(limiter.interval() < before);
+    for (int i = 0; i < 100'000; ++i) limiter.on_success();
+    CHECK(limiter.interval() < 10ms);  // back towards unpaced
 }
 
 TEST_CASE("AdaptiveRateLimiter: Retry-After pauses every request, capped") {
@@ -377,6 +379,6 @@ TEST_CASE("Rate limiter + retrier meet a workspace rate limit with few 429s") {
     MESSAGE("429s with the limiter: " << rejected_paced << ", without: " << rejected_unpaced);
     CHECK(failed_paced == 0);
     CHECK(ok_paced == 500);
-    CHECK(rejected_paced <= 10);
+    CHECK(rejected_paced <= 20);  // about one in 50
     CHECK(rejected_paced * 5 < rejected_unpaced);
 }
