@@ -7,6 +7,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <filesystem>
 #include <iostream>
 #include <set>
 #include <sstream>
@@ -16,13 +17,17 @@
 
 #include "reconcile/agent_api.hpp"
 #include "reconcile/apply.hpp"
+#include "reconcile/drift.hpp"
+#include "reconcile/export.hpp"
 #include "reconcile/http_client.hpp"
 #include "reconcile/loader.hpp"
 #include "reconcile/planner.hpp"
 #include "reconcile/redact.hpp"
 #include "reconcile/render.hpp"
+#include "reconcile/render_markdown.hpp"
 #include "reconcile/repository.hpp"
 #include "reconcile/retry.hpp"
+#include "reconcile/secrets.hpp"
 
 namespace reconcile {
 namespace {
@@ -93,6 +98,24 @@ struct CommandOptions {
     std::string plan_file;
     std::string out_dir;
 };
+
+std::optional<std::string> process_env(const std::string& name) {
+    const char* v = std::getenv(name.c_str());
+    if (!v) return std::nullopt;
+    return std::string(v);
+}
+
+// Resolve the plan's ${env:} templates for execution; prints problems.
+bool unseal(Console& console, Plan& plan, const std::string& key) {
+    auto problems = unseal_secrets(plan, process_env, key);
+    for (const auto& p : problems) console.error(p);
+    if (!problems.empty()) console.err("Nothing was changed.\n");
+    for (const auto& step : plan.steps)
+        for (const auto& sec : step.secrets)
+            if (auto* v = find_pointer(step.request.body, sec.pointer); v && v->is_string())
+                console.redactor.add(v->get_string());
+    return problems.empty();
+}
 
 std::optional<std::string> env(const char* name) {
     const char* v = std::getenv(name);
@@ -169,6 +192,7 @@ bool filter_agents(Console& console, DesiredState& state, const std::vector<std:
 
 struct Connection {
     Endpoint endpoint;
+    std::string token;  // also the key of secret fingerprints in plans
     TransportOptions transport_options;
     std::unique_ptr<AdaptiveRateLimiter> limiter;  // one request budget for the whole run
     std::unique_ptr<Retrier> retrier;
@@ -233,6 +257,7 @@ std::optional<Connection> connect(Console& console, const GlobalOptions& g,
 
     Connection c;
     c.endpoint = *endpoint;
+    c.token = token;
     TransportOptions t;
     t.endpoint = *endpoint;
     t.tls.ca_file = g.ca_file;
@@ -315,6 +340,8 @@ std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions
     if (has_errors(result.diagnostics)) return std::nullopt;
     result.plan.api_url = conn->endpoint.url();
     result.plan.inputs_digest = repo->loaded.state.inputs_digest;
+    // Printed and saved plans carry ${env:} templates, never the values.
+    seal_secrets(result.plan, repo->loaded.state, conn->token);
     return PlannedRun{std::move(*repo), std::move(*conn), std::move(result.plan)};
 }
 
@@ -335,6 +362,8 @@ int cmd_plan(Console& console, const GlobalOptions& g, const CommandOptions& c) 
         return kExitError;
     if (c.format == "json") {
         console.out(to_pretty_json(plan_to_json(run->plan)));
+    } else if (c.format == "markdown") {
+        console.out(render_markdown(run->plan));
     } else {
         TextRenderOptions ro;
         ro.color = console.color;
@@ -416,6 +445,7 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
             console.out("No changes. The saved plan has nothing to apply.\n");
             return kExitOk;
         }
+        if (!unseal(console, *plan, conn->token)) return kExitError;
         auto stale = check_preconditions(*plan, *conn->api, [](const json::object& body) {
             return agent_fingerprint(body, Schema::agent());
         });
@@ -434,7 +464,84 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
     if (!run->plan.has_changes()) return kExitOk;
     if (!c.auto_approve && !confirm(console)) return kExitError;
     console.out("\n");
+    if (!unseal(console, run->plan, run->conn.token)) return kExitError;
     return execute(console, run->plan, run->conn, g.parallelism);
+}
+
+int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c) {
+    auto repo = load_repo(console, g, /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
+    if (!repo) return kExitError;
+    if (!filter_agents(console, repo->loaded.state, c.agents)) return kExitError;
+    auto conn = connect(console, g, repo->files.config.api_url);
+    if (!conn) return kExitError;
+    bool need_numbers = false;
+    for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
+    auto live = fetch_live(console, *conn->api, need_numbers);
+    if (!live) return kExitError;
+    auto report = detect_drift(repo->loaded.state, *live, Schema::agent());
+    if (!c.agents.empty()) {
+        // Targeted: report only the named agents, not every unmanaged one.
+        std::set<std::string> wanted(c.agents.begin(), c.agents.end());
+        std::erase_if(report.unmanaged, [&](const UnmanagedAgent& u) { return !wanted.count(u.name); });
+    }
+    print_diagnostics(console, report.diagnostics);
+    if (has_errors(report.diagnostics)) return kExitError;
+    if (c.format == "json") console.out(to_pretty_json(drift_to_json(report)));
+    else if (c.format == "markdown") console.out(render_drift_markdown(report));
+    else console.out(render_drift_text(report, DriftRenderOptions{}));
+    return report.has_drift() ? kExitChanges : kExitOk;
+}
+
+int cmd_export(Console& console, const GlobalOptions& g, const CommandOptions& c) {
+    if (c.out_dir.empty()) {
+        console.error("export needs --out-dir DIR");
+        return kExitError;
+    }
+    std::optional<std::string> config_url;
+    if (std::filesystem::exists(std::filesystem::path(g.repo) / "reconcile.yaml"))
+        config_url = discover_repository(g.repo).config.api_url;
+    auto conn = connect(console, g, config_url);
+    if (!conn) return kExitError;
+    auto live = fetch_live(console, *conn->api, /*need_numbers=*/true);
+    if (!live) return kExitError;
+    auto agents = live->agents;
+    if (!c.agents.empty()) {
+        std::set<std::string> wanted(c.agents.begin(), c.agents.end());
+        std::set<std::string> found;
+        std::erase_if(agents, [&](const LiveAgent& a) {
+            if (!wanted.count(a.name)) return true;
+            found.insert(a.name);
+            return false;
+        });
+        bool ok = true;
+        for (const auto& n : wanted) {
+            if (!found.count(n)) {
+                console.error("--agent \"" + n + "\": no live agent has that name");
+                ok = false;
+            }
+        }
+        if (!ok) return kExitError;
+    }
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path root(c.out_dir);
+    fs::create_directories(root / "agents", ec);
+    fs::create_directories(root / "schemas", ec);
+    if (ec) {
+        console.error("cannot create " + (root / "agents").string() + ": " + ec.message());
+        return kExitError;
+    }
+    // The schema beside the export, so the editor line in each file resolves.
+    if (!write_file(console, (root / "schemas" / "agent.schema.json").string(), std::string(Schema::agent_text())))
+        return kExitError;
+    auto files = plan_export_files(agents, live->phone_numbers, Schema::agent());
+    for (const auto& f : files) {
+        if (!write_file(console, (root / f.path).string(), f.document.yaml)) return kExitError;
+        for (const auto& why : f.document.left_out)
+            console.err("warning: " + f.path + ": left out " + why + "\n");
+    }
+    console.out("Exported " + std::to_string(files.size()) + " agent(s) to " + (root / "agents").string() + "\n");
+    return kExitOk;
 }
 
 void setup_logging(const GlobalOptions& g, const Redactor& redactor) {
@@ -485,13 +592,23 @@ int run_cli(int argc, char** argv) {
     auto* plan = app.add_subcommand("plan", "Show what apply would change (sends only GET requests)");
     plan->add_flag("--detailed-exitcode", c.detailed_exitcode, "Exit 0 for no changes, 2 for changes, 1 for errors");
     plan->add_option("--out", c.out_file, "Save the plan as JSON for `reconcile apply FILE`");
-    plan->add_option("--format", c.format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
+    plan->add_option("--format", c.format, "Output format: text, json (the saved-plan document) or markdown (a PR comment)")
+        ->check(CLI::IsMember({"text", "json", "markdown"}))->capture_default_str();
     plan->add_option("--agent", c.agents, "Only this agent (repeatable)");
 
     auto* apply = app.add_subcommand("apply", "Carry out the plan (or a saved plan FILE)");
     apply->add_option("plan_file", c.plan_file, "A plan saved with `reconcile plan --out FILE`");
     apply->add_flag("--auto-approve", c.auto_approve, "Do not ask for confirmation");
     apply->add_option("--agent", c.agents, "Only this agent (repeatable)");
+
+    auto* drift = app.add_subcommand("drift", "Report what differs between git and the workspace (read-only)");
+    drift->add_option("--format", c.format, "Output format: text, json or markdown")
+        ->check(CLI::IsMember({"text", "json", "markdown"}))->capture_default_str();
+    drift->add_option("--agent", c.agents, "Only this agent (repeatable)");
+
+    auto* exp = app.add_subcommand("export", "Write the live agents as YAML documents (DIR/agents/<slug>.yaml)");
+    exp->add_option("--out-dir", c.out_dir, "Directory to write into")->required();
+    exp->add_option("--agent", c.agents, "Only this live agent (repeatable)");
 
     try {
         app.parse(argc, argv);
@@ -508,6 +625,8 @@ int run_cli(int argc, char** argv) {
     try {
         if (validate->parsed()) return cmd_validate(console, g, c);
         if (plan->parsed()) return cmd_plan(console, g, c);
+        if (drift->parsed()) return cmd_drift(console, g, c);
+        if (exp->parsed()) return cmd_export(console, g, c);
         if (apply->parsed()) {
             if (!c.plan_file.empty() && !c.agents.empty()) {
                 console.error("--agent cannot narrow a saved plan; make a new plan with --agent instead");

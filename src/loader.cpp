@@ -4,14 +4,16 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <system_error>
+#include <tuple>
 
 #include "reconcile/digest.hpp"
 
@@ -77,6 +79,7 @@ bool is_env_name(std::string_view n) {
 // --- scalar classification -------------------------------------------------------------------
 
 // Booleans in YAML 1.1 spelling (true/false/yes/no/on/off, any case), for boolean fields only.
+// The one-letter y/n of YAML 1.1 are not accepted: too easy to write by accident.
 std::optional<bool> parse_bool(std::string_view s) {
     auto l = lower(s);
     if (l == "true" || l == "yes" || l == "on") return true;
@@ -112,6 +115,7 @@ bool looks_decimal(std::string_view s) {
     return i == n;
 }
 
+// Integer fields read decimal digits: a leading zero does not make a number octal (010 is 10).
 std::optional<std::int64_t> parse_int(std::string_view s) {
     if (!s.empty() && s[0] == '+') s.remove_prefix(1);
     std::int64_t v = 0;
@@ -152,7 +156,8 @@ std::string expected_types(const SchemaNode& s) {
 }
 
 bool is_quoted(const YAML::Node& n) {
-    // yaml-cpp gives "!" to quoted and block scalars, "?" to plain ones.
+    // yaml-cpp gives "!" to quoted and block scalars, "?" to plain ones. `!!str` also forces a
+    // string; any other explicit tag is ignored and the scalar is read as a plain one.
     const auto& tag = n.Tag();
     return tag == "!" || tag == "tag:yaml.org,2002:str";
 }
@@ -551,38 +556,33 @@ void load_document(const YAML::Node& doc, const std::string& file, const Schema&
     Converter conv(file, options, out, agent, file_errors);
     agent.where = conv.loc(doc, SourceLocation{file, 1, 1});
     agent.locations[""] = agent.where;
-    if (!doc.IsMap()) {
-        conv.error(agent.where, "an agent document must be a mapping of fields, got " + describe(doc));
-        return;
-    }
-    if (ExpansionCounter(options.max_nodes).count(doc) > options.max_nodes) {
-        try {
+    try {
+        if (!doc.IsMap()) {
+            conv.error(agent.where, "an agent document must be a mapping of fields, got " + describe(doc));
+            return;
+        }
+        if (ExpansionCounter(options.max_nodes).count(doc) > options.max_nodes) {
             conv.error(agent.where, "document expands to more than " + std::to_string(options.max_nodes) +
                                         " nodes (YAML aliases?)");
-        } catch (const LimitExceeded&) {
+            return;
         }
-        return;
-    }
-    std::optional<json::value> body;
-    try {
         // The converter counts nodes again: the count above is a fast early refusal.
-        body = conv.convert(doc, &schema.root(), "", agent.where, 0);
+        auto body = conv.convert(doc, &schema.root(), "", agent.where, 0);
         if (!body || !body->is_object()) return;
         agent.body = std::move(body->get_object());
         extract_reconciler_keys(agent, conv);
+        auto* name = agent.body.if_contains("name");
+        if (!name || !name->is_string()) return;  // missing or mistyped: reported above
+        agent.name = std::string(trim_php(name->get_string()));
+        if (agent.name.empty()) {
+            conv.error(agent.location_of("/name"), "`name` is empty");
+            return;
+        }
     } catch (const LimitExceeded&) {
         return;  // refused as a whole; the error is recorded
     }
-    auto* name = agent.body.if_contains("name");
-    if (!name || !name->is_string()) return;  // missing or mistyped: reported above
-    agent.name = std::string(trim_php(name->get_string()));
-    if (agent.name.empty()) {
-        try {
-            conv.error(agent.location_of("/name"), "`name` is empty");
-        } catch (const LimitExceeded&) {
-        }
-        return;
-    }
+    // A document with errors elsewhere is still kept when it has a name, so that the
+    // cross-document checks see it; callers plan nothing while has_errors() holds.
     out.state.agents.push_back(std::move(agent));
 }
 

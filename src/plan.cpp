@@ -234,6 +234,23 @@ struct Reader {
         }
         if (!string(o, "phone_number", where, s.phone_number, s.action == ActionKind::ProvisionCall))
             return std::nullopt;
+        if (auto* secrets = array(o, "secrets", where, false)) {
+            for (std::size_t i = 0; i < secrets->size(); ++i) {
+                std::string w = where + ".secrets[" + std::to_string(i) + "]";
+                if (!(*secrets)[i].is_object()) {
+                    fail(w, "must be an object");
+                    return std::nullopt;
+                }
+                const auto& c = (*secrets)[i].get_object();
+                PlanSecret sec;
+                if (!string(c, "pointer", w, sec.pointer) || !string(c, "template", w, sec.template_text) ||
+                    !string(c, "fingerprint", w, sec.fingerprint))
+                    return std::nullopt;
+                s.secrets.push_back(std::move(sec));
+            }
+        } else if (!error.empty()) {
+            return std::nullopt;
+        }
         return s;
     }
 };
@@ -282,6 +299,13 @@ json::value plan_to_json(const Plan& plan) {
         step.emplace("notes", std::move(notes));
         step.emplace("precondition", precondition_json(s));
         if (s.action == ActionKind::ProvisionCall) step.emplace("phone_number", s.phone_number);
+        if (!s.secrets.empty()) {
+            json::array secrets;
+            for (const auto& sec : s.secrets)
+                secrets.push_back(json::object{{"pointer", sec.pointer}, {"template", sec.template_text},
+                                               {"fingerprint", sec.fingerprint}});
+            step.emplace("secrets", std::move(secrets));
+        }
         steps.push_back(std::move(step));
     }
     doc.emplace("steps", std::move(steps));

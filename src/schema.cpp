@@ -190,6 +190,8 @@ const Schema& Schema::agent() {
     return schema;
 }
 
+std::string_view Schema::agent_text() { return embedded::agent_schema_json; }
+
 const SchemaNode* Schema::at(std::string_view pointer) const {
     const SchemaNode* cur = root_.get();
     std::size_t pos = 0;

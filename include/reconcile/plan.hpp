@@ -38,6 +38,14 @@ struct Precondition {
     std::string bound_agent_uuid;    // provision: its call binding at plan time ("" = unbound)
 };
 
+// A request-body value that came from `${env:NAME}`. Plan files keep the template, never the
+// value; apply resolves it again and compares the keyed fingerprint to notice a changed secret.
+struct PlanSecret {
+    std::string pointer;        // JSON pointer into request.body
+    std::string template_text;  // e.g. "Bearer ${env:CRM_TOKEN}"
+    std::string fingerprint;    // HMAC-SHA-256 of the value, keyed with the API token
+};
+
 struct PlanStep {
     ActionKind action = ActionKind::Update;
     std::string agent_name;
@@ -48,6 +56,7 @@ struct PlanStep {
     std::vector<std::string> notes;  // reasons and warnings shown with the step
     Precondition precondition;
     std::string phone_number;        // provision: E.164 for display
+    std::vector<PlanSecret> secrets; // body values to resolve from the environment at apply
 };
 
 struct PlanCounts {

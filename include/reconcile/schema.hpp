@@ -53,6 +53,8 @@ public:
     static std::expected<Schema, std::string> parse(std::string_view json_text);
     // The agent schema compiled into the binary.
     static const Schema& agent();
+    // Its JSON text (export writes it beside the agent files for editors).
+    static std::string_view agent_text();
 
     const SchemaNode& root() const { return *root_; }
     // Node at a JSON pointer through properties and array items ("/guidelines/0/content").

@@ -45,9 +45,11 @@ class SavedPlans(SimCase):
 
     def test_plan_for_another_api_url_is_refused(self):
         self.run_reconcile("plan", "--out", self.plan_file, check=0)
-        doc = json.load(open(self.plan_file))
+        with open(self.plan_file) as f:
+            doc = json.load(f)
         doc["api_url"] = "https://other.mihu.ai/api/v1"
-        json.dump(doc, open(self.plan_file, "w"))
+        with open(self.plan_file, "w") as f:
+            json.dump(doc, f)
         proc = self.run_reconcile("apply", self.plan_file, check=1)
         self.assertIn("plan is stale", proc.stderr)
         self.assertEqual([r for r in self.api_requests() if r["method"] != "GET"], [])
@@ -68,7 +70,8 @@ class SavedPlans(SimCase):
         self.write("agents/alpha.yaml", "name: Alpha\ntone: warm\ncustom_llm_url: ${env:LLM_URL}\n")
         env = {"LLM_URL": "https://llm.example.test/?key=plan-secret-991"}
         self.run_reconcile("plan", "--out", self.plan_file, env=env, check=0)
-        text = open(self.plan_file).read()
+        with open(self.plan_file) as f:
+            text = f.read()
         self.assertNotIn("plan-secret-991", text)
         self.assertIn("${env:LLM_URL}", text)
         # A changed secret value makes the plan stale; the same value applies.
@@ -103,7 +106,7 @@ class Markdown(SimCase):
         self.assertLessEqual(len(md), 65000)
         self.assertIn("300", md.split("<details>")[0])  # the summary comes first and is whole
         self.assertIn("<details>", md)
-        self.assertIn("left out", md)
+        self.assertIn("left out", md.lower())
 
 
 class Drift(SimCase):
@@ -117,6 +120,7 @@ class Drift(SimCase):
         self.write("agents/stray.yaml", "name: Stray\ntone: neutral\n")
         self.run_reconcile("drift", check=0)
         self.sim.api("PATCH", f"/api/v1/agents/{A1}", {"tone": "cold"})
+        self.sim.clear_requests()
         proc = self.run_reconcile("drift", "--format", "json", check=2)
         doc = json.loads(proc.stdout)
         self.assertIn("tone", json.dumps(doc))
@@ -161,7 +165,7 @@ class Export(SimCase):
         files = sorted(os.listdir(os.path.join(out, "agents")))
         self.assertEqual(files, ["plain.yaml", "rich-three-x.yaml"])
         text = open(os.path.join(out, "agents", "rich-three-x.yaml")).read()
-        self.assertIn("uuid: 99999999-0000-4000-8000-000000000001", text)
+        self.assertRegex(text, r'(?m)^uuid: "?99999999-0000-4000-8000-000000000001"?$')
         self.assertIn('phone_number: "+390701234567"', text)
         self.assertNotIn("agent_uuid", text)
         self.assertNotIn("updated_at", text)

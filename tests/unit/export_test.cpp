@@ -2,11 +2,15 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 #include "plan_fixtures.hpp"
 #include "reconcile/export.hpp"
 #include "reconcile/loader.hpp"
 #include "reconcile/planner.hpp"
+#include "reconcile/repository.hpp"
+#include "sim_state.hpp"
 
 using namespace reconcile;
 using namespace reconcile::testing;
@@ -216,6 +220,85 @@ std::string string_round_trip(const std::string& field, const std::string& text)
     REQUIRE(v);
     REQUIRE(v->is_string());
     return std::string(v->get_string());
+}
+
+// The simulated workspace, read the way the client reads it: every page of both listings.
+LiveState read_workspace(mihu_sim::SimState& sim) {
+    auto get = [&](const std::string& target) {
+        mihu_sim::HttpRequest req;
+        req.method = "GET";
+        req.target = target;
+        req.headers.emplace_back("Authorization", "Bearer " + sim.token());
+        auto res = sim.handle(req);
+        REQUIRE(res.status == 200);
+        return parse_json(res.body).at("data").as_object();
+    };
+    LiveState live;
+    for (int page = 1;; ++page) {
+        auto data = get("/api/v1/agents?per_page=100&page=" + std::to_string(page));
+        for (const auto& item : data.at("items").as_array()) live.agents.push_back(*live_agent_from_json(item.as_object()));
+        if (page >= data.at("pagination").at("last_page").to_number<int>()) break;
+    }
+    for (int page = 1;; ++page) {
+        auto data = get("/api/v1/phone-numbers?per_page=100&page=" + std::to_string(page));
+        for (const auto& item : data.at("items").as_array())
+            live.phone_numbers.push_back(*phone_number_from_json(item.as_object()));
+        if (page >= data.at("pagination").at("last_page").to_number<int>()) break;
+    }
+    live.phone_numbers_loaded = true;
+    return live;
+}
+
+// Carries a plan out against the simulator, request by request (what apply does, minus the
+// checks), so that the workspace holds what the service makes of the documents.
+void carry_out(mihu_sim::SimState& sim, const Plan& plan) {
+    std::map<std::string, std::string> created;  // agent name -> new uuid
+    for (const auto& step : plan.steps) {
+        std::string path = step.request.path;
+        if (auto at = path.find("{uuid}"); at != std::string::npos) path.replace(at, 6, created.at(step.agent_name));
+        mihu_sim::HttpRequest req;
+        req.method = step.request.method;
+        req.target = "/api/v1" + path;
+        req.headers.emplace_back("Authorization", "Bearer " + sim.token());
+        req.headers.emplace_back("Content-Type", "application/json");
+        if (!step.request.body.is_null()) req.body = json::serialize(step.request.body);
+        auto res = sim.handle(req);
+        INFO(req.method << " " << req.target << " -> " << res.body);
+        REQUIRE(res.status / 100 == 2);
+        if (step.action == ActionKind::Create)
+            created[step.agent_name] = std::string(parse_json(res.body).at("data").at("agent_uuid").as_string());
+    }
+}
+
+std::string read_text(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// Exports the whole workspace as files, loads them like a repository and plans: nothing to do.
+void check_workspace_round_trip(const LiveState& live) {
+    const Schema& schema = Schema::agent();
+    auto files = plan_export_files(live.agents, live.phone_numbers, schema);
+    REQUIRE(files.size() == live.agents.size());
+    LoadResult loaded;
+    for (const auto& f : files) {
+        CAPTURE(f.path);
+        CHECK(f.document.left_out.empty());
+        load_yaml_text(f.document.yaml, f.path, schema, no_env(), loaded);
+    }
+    check_duplicates(loaded);
+    std::string messages;
+    for (const auto& d : loaded.diagnostics) messages += d.format() + "\n";
+    INFO(messages);
+    REQUIRE(loaded.diagnostics.empty());
+    auto result = make_plan(loaded.state, live, schema);
+    for (const auto& d : result.diagnostics) messages += d.format() + "\n";
+    for (const auto& s : result.plan.steps) messages += std::string(to_string(s.action)) + " " + s.agent_name + "\n";
+    CHECK(result.diagnostics.empty());
+    CHECK(result.plan.steps.empty());
+    CHECK(result.plan.unchanged_agents.size() == live.agents.size());
 }
 
 }  // namespace
@@ -499,6 +582,26 @@ TEST_CASE("free-form values keep their types") {
         "outbound": {"a": "true", "b": true, "c": "1", "d": 1, "e": "", "f": null, "g": [], "h": {},
                      "uuid": "kept in objects", "list": [{"uuid": "x", "v": 1}], "": "empty key", "- k": "~"}}}}})"),
                      {});
+}
+
+TEST_CASE("round trip through the simulator: the seeded workspace, then after applying the examples") {
+    const std::filesystem::path examples = std::filesystem::path(RECONCILE_SOURCE_DIR) / "examples";
+    mihu_sim::SimState sim;
+    REQUIRE(sim.load_seed(parse_json(read_text(examples / "seed.json"))).has_value());
+    check_workspace_round_trip(read_workspace(sim));
+
+    // Apply the example repository, so the workspace holds what the service made of it
+    // (defaults filled in, floats, item uuids, trimmed strings), then export again.
+    auto repo = discover_repository(examples);
+    auto desired = load_files(repo.files, examples, Schema::agent(), no_env());
+    REQUIRE(desired.diagnostics.empty());
+    auto plan = make_plan(desired.state, read_workspace(sim), Schema::agent());
+    REQUIRE(plan.diagnostics.empty());
+    REQUIRE(plan.plan.has_changes());
+    carry_out(sim, plan.plan);
+    auto live = read_workspace(sim);
+    REQUIRE(make_plan(desired.state, live, Schema::agent()).plan.steps.empty());
+    check_workspace_round_trip(live);
 }
 
 TEST_CASE("without a schema path there is no header line") {

@@ -140,5 +140,12 @@ TEST_CASE("repository: empty reconcile.yaml keeps the defaults; a single include
     CHECK(format_all(single.diagnostics) == "");
     CHECK(relative(single) == std::vector<std::string>{"bots/b.yaml"});
     CHECK_FALSE(single.config.api_url);
+
+    { std::ofstream(dir / "reconcile.yaml") << "include:\n  - nowhere/*.yaml\n  - bots/*.yml\n"; }
+    auto none = discover_repository(dir);
+    CHECK(format_all(none.diagnostics) ==
+          "reconcile.yaml:2:5: warning: include pattern `nowhere/*.yaml` matches no file: `nowhere` does not exist\n"
+          "reconcile.yaml:1:1: warning: the include patterns match no file: no agent is loaded\n");
+    CHECK(none.files.empty());
     fs::remove_all(dir);
 }
