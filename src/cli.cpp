@@ -142,7 +142,7 @@ struct LoadedRepo {
 std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
                                     bool warnings_are_errors) {
     LoadedRepo repo;
-    repo.files = discover_repository(g.repo);
+    repo.files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal());
     print_diagnostics(console, repo.files.diagnostics);
     if (has_errors(repo.files.diagnostics)) return std::nullopt;
     LoadOptions options;

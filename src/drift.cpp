@@ -161,7 +161,8 @@ std::string counts_text(const DriftReport& r) {
     if (!r.drifted.empty()) parts.push_back(count_of(r.drifted.size(), "agent differs", "agents differ") + " from git");
     if (!r.missing.empty()) parts.push_back(format_count(r.missing.size()) + " missing from the workspace");
     if (!r.unmanaged.empty()) parts.push_back(format_count(r.unmanaged.size()) + " unmanaged");
-    if (!r.channels.empty()) parts.push_back(count_of(r.channels.size(), "call channel", "call channels") + " not as declared");
+    if (!r.channels.empty())
+        parts.push_back(count_of(r.channels.size(), "call channel", "call channels") + " not as declared");
     std::string out;
     for (std::size_t i = 0; i < parts.size(); ++i) out += (i == 0 ? "" : ", ") + parts[i];
     return out;
@@ -348,7 +349,8 @@ std::string render_drift_markdown(const DriftReport& report, const MarkdownOptio
             lines.insert(lines.end(), more.begin(), more.end());
         }
         details.push_back(markdown_details(
-            "~ <b>" + markdown_escape(a.name) + "</b> differs from git (" + count_of(a.fields.size(), "field", "fields") + ")",
+            "~ <b>" + markdown_escape(a.name) + "</b> differs from git (" +
+                count_of(a.fields.size(), "field", "fields") + ")",
             "<sub>" + markdown_escape(file_and_line(a.source) + " · " + a.uuid) + "</sub><br>`-` git, `+` live", lines, {},
             detail_max));
     }

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <regex>
 #include <set>
 
 namespace reconcile {
@@ -94,20 +95,21 @@ std::string lower_ascii(std::string_view s) {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-// Would a YAML 1.1 or 1.2 reader resolve this plain scalar to something other than a string
-// (null, boolean, number in any base, sexagesimal, timestamp, merge key)? Numbers and
-// timestamps start with a digit (after a sign or a dot) and use only the characters below, so
-// "9 AM" and "3_hours" stay plain while "0101", "1_000", "12:30" and "2024-01-01" are quoted.
+// Would a YAML 1.1 or 1.2 reader resolve this plain scalar to something other than a string:
+// null, a boolean, a number in any base or notation (underscores, sexagesimal 1:20, .inf),
+// a date or timestamp, the merge key? Then it is quoted. "9 AM", "3_hours" and uuids such as
+// "9d7c3b21-4e5f-..." stay plain; "0101", "1_000", "12:30" and "2024-01-01" do not.
 bool resolves_to_non_string(std::string_view s) {
     static const std::set<std::string, std::less<>> kWords = {
         "null", "~", "true", "false", "yes", "no", "on", "off", "y", "n", "<<", "=",
         ".inf", "-.inf", "+.inf", ".nan"};
     if (kWords.count(lower_ascii(s))) return true;
-    std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-    if (i < s.size() && s[i] == '.') ++i;
-    if (i >= s.size() || !is_digit(s[i])) return false;
-    constexpr std::string_view kNumeric = "0123456789abcdefABCDEF_+-.:xXoOtTzZ ";
-    return s.find_first_not_of(kNumeric) == std::string_view::npos;
+    static const std::regex kNumberOrTime(
+        "[-+]?(\\.[0-9][0-9_.]*|[0-9][0-9_]*(\\.[0-9_.]*)?)([eE][-+]?[0-9]+)?"  // decimal
+        "|[-+]?0[xX][0-9a-fA-F_]+|[-+]?0[oO][0-7_]+|[-+]?0[bB][01_]+"            // other bases
+        "|[-+]?[0-9][0-9_]*(:[0-5]?[0-9])+(\\.[0-9_]*)?"                        // sexagesimal
+        "|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt \\t].*)?");                        // dates, times
+    return std::regex_match(s.begin(), s.end(), kNumberOrTime);
 }
 
 // --- numbers -----------------------------------------------------------------------------------

@@ -587,7 +587,12 @@ void load_document(const YAML::Node& doc, const std::string& file, const Schema&
 }
 
 std::string relative_display(const fs::path& file, const fs::path& root) {
-    fs::path rel = file.lexically_normal().lexically_relative(root.lexically_normal());
+    std::error_code ec;  // absolute() only fails without a current directory; then keep as given
+    fs::path abs_file = fs::absolute(file, ec);
+    if (ec) abs_file = file;
+    fs::path abs_root = fs::absolute(root, ec);
+    if (ec) abs_root = root;
+    fs::path rel = abs_file.lexically_normal().lexically_relative(abs_root.lexically_normal());
     if (rel.empty() || *rel.begin() == "..") return file.generic_string();
     return rel.generic_string();
 }

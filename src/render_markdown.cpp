@@ -12,6 +12,7 @@ namespace reconcile {
 namespace {
 
 constexpr std::size_t kMaxLine = 2'000;          // one line of a diff listing
+constexpr std::size_t kMaxListedName = 200;      // one name in a summary list
 constexpr std::string_view kSeeAll = "run `reconcile plan` or download the plan artifact";
 
 // Cuts `s` to at most `n` bytes on a UTF-8 boundary, marking the cut with "…".
@@ -86,7 +87,8 @@ public:
             std::string_view s = v.get_string();
             for (std::size_t pos = 0;;) {
                 auto nl = s.find('\n', pos);
-                out_.push_back(cut_utf8("+    " + std::string(s.substr(pos, nl == std::string_view::npos ? nl : nl - pos)), kMaxLine));
+                const auto line = s.substr(pos, nl == std::string_view::npos ? nl : nl - pos);
+                out_.push_back(cut_utf8("+    " + std::string(line), kMaxLine));
                 if (nl == std::string_view::npos) break;
                 pos = nl + 1;
             }
@@ -299,7 +301,7 @@ std::string markdown_name_list(const std::vector<std::string>& names, std::size_
     std::string out;
     std::size_t shown = 0;
     for (const auto& n : names) {
-        std::string item = markdown_escape(n);
+        std::string item = markdown_escape(cut_utf8(n, kMaxListedName));
         if (shown == max_names || (shown > 0 && out.size() + item.size() + 2 > max_chars)) break;
         if (shown > 0) out += ", ";
         out += item;
@@ -346,7 +348,8 @@ std::string markdown_details(std::string_view summary_html, std::string_view int
             ++shown;
         }
         if (shown < diff_lines.size())
-            body += "… " + count_of(diff_lines.size() - shown, "more line", "more lines") + " (" + std::string(kSeeAll) + ")\n";
+            body += "… " + count_of(diff_lines.size() - shown, "more line", "more lines") + " (" +
+                    std::string(kSeeAll) + ")\n";
         body = fence + "diff\n" + body + fence + "\n";
     }
     return head + body + tail;

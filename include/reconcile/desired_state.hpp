@@ -32,6 +32,8 @@ struct DesiredAgent {
     std::optional<CallBinding> call;
     SourceLocation where;                // start of the document
     // JSON pointer (into body) -> where that key/value was written. "" = the document itself.
+    // Array elements are recorded too ("/guidelines/0"), and so are the reconciler keys
+    // ("/uuid", "/channels/call/phone_number") although they are not in the body.
     std::unordered_map<std::string, SourceLocation> locations;
     std::vector<SecretRef> secrets;
 

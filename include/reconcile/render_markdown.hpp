@@ -34,8 +34,8 @@ std::string count_of(std::size_t n, std::string_view one, std::string_view many)
 // "file:line" (the column left out), or just "file" when the line is unknown.
 std::string file_and_line(const SourceLocation& where);
 
-// "A, B, C … and 9,700 more": names escaped, at most `max_names` of them and about `max_chars`
-// characters.
+// "A, B, C … and 9,700 more": names escaped (and cut at 200 bytes), at most `max_names` of them
+// and about `max_chars` characters.
 std::string markdown_name_list(const std::vector<std::string>& names, std::size_t max_names,
                                std::size_t max_chars);
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "plan_fixtures.hpp"
@@ -372,10 +373,12 @@ TEST_CASE("yaml_scalar: plain only when no reader could take it for anything els
     CHECK(yaml_scalar("9 AM") == "9 AM");
     CHECK(yaml_scalar("3_hours") == "3_hours");
     CHECK(yaml_scalar("4 years or 100,000 km.") == "4 years or 100,000 km.");
+    CHECK(yaml_scalar("9d7c3b21-4e5f-4a6b-8c9d-0e1f2a3b4c5d") == "9d7c3b21-4e5f-4a6b-8c9d-0e1f2a3b4c5d");
+    CHECK(yaml_scalar("1 E") == "1 E");
     for (std::string s : {"yes", "No", "ON", "off", "y", "n", "true", "False", "null", "~", "Null", "<<", "=", ".inf",
                           "-.inf", ".NaN", "0101", "1.5", "-3", "+39070", "1e3", "0x1F", "0o17", "1_000", "12:30",
                           "2024-01-01", "2001-12-14 21:59:43.10 -5", "2001-12-14t21:59:43Z", "0b101", "190:20:30",
-                          "1E+5", "0xFF", ".5", ""}) {
+                          "1E+5", "0xFF", ".5", "1.2.3", "-0b1_0", "1:20.5", "2024-1-2", "1_000.5e-3", ""}) {
         CAPTURE(s);
         CHECK(yaml_scalar(s).front() == '"');
     }

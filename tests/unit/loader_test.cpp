@@ -437,11 +437,21 @@ TEST_CASE("loader: alias limits") {
 }
 
 TEST_CASE("loader: a flood of errors in one file is cut short") {
-    std::string yaml = "name: Flood\n";
-    for (int i = 0; i < 300; ++i) yaml += "unknown_" + std::to_string(i) + ": 1\n";
-    auto r = load_text(yaml);
-    REQUIRE(r.diagnostics.size() == 201);
-    CHECK(r.diagnostics.back().format() == "test.yaml:202:1: error: too many errors; the rest of this file is not checked");
+    SUBCASE("within one document") {
+        std::string yaml = "name: Flood\n";
+        for (int i = 0; i < 300; ++i) yaml += "unknown_" + std::to_string(i) + ": 1\n";
+        auto r = load_text(yaml);
+        REQUIRE(r.diagnostics.size() == 201);
+        CHECK(r.diagnostics.back().format() ==
+              "test.yaml:202:1: error: too many errors; the rest of this file is not checked");
+    }
+    SUBCASE("across documents") {
+        std::string yaml;
+        for (int i = 0; i < 300; ++i) yaml += "--- just text\n";
+        auto r = load_text(yaml);
+        REQUIRE(r.diagnostics.size() == 201);
+        CHECK(r.diagnostics.back().message == "too many errors; the rest of this file is not checked");
+    }
 }
 
 TEST_CASE("loader: inputs digest covers file names and contents; files are repo-relative and sorted") {
@@ -461,6 +471,16 @@ TEST_CASE("loader: inputs digest covers file names and contents; files are repo-
 
     auto again = load_files(files, dir, Schema::agent(), options_with_env());
     CHECK(again.state.inputs_digest == first.state.inputs_digest);
+
+    // A relative repository root with absolute file paths still gives repo-relative names.
+    {
+        auto cwd = fs::current_path();
+        fs::current_path(dir.parent_path());
+        auto rel_root = load_files(files, dir.filename(), Schema::agent(), options_with_env());
+        fs::current_path(cwd);
+        CHECK(rel_root.state.files == first.state.files);
+        CHECK(rel_root.state.inputs_digest == first.state.inputs_digest);
+    }
 
     write("agents/a.yaml", "name: One \n");
     auto changed = load_files(files, dir, Schema::agent(), options_with_env());
