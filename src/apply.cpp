@@ -30,12 +30,6 @@ std::string group_key(const PlanStep& step) {
     return step.agent_uuid.empty() ? "name:" + step.agent_name : "uuid:" + step.agent_uuid;
 }
 
-std::string fill_uuid(std::string path, const std::string& uuid) {
-    auto pos = path.find("{uuid}");
-    if (pos != std::string::npos) path.replace(pos, 6, uuid);
-    return path;
-}
-
 const LiveAgent* find_by_name(const std::vector<LiveAgent>& agents, const std::string& name) {
     const LiveAgent* found = nullptr;
     for (const auto& a : agents) {
