@@ -15,6 +15,8 @@
 #include "reconcile/planner.hpp"
 #include "reconcile/render.hpp"
 
+#include <yaml-cpp/yaml.h>
+
 using namespace reconcile;
 using Clock = std::chrono::steady_clock;
 
@@ -81,6 +83,11 @@ int main(int argc, char** argv) {
     items.clear();
     long rss_before = max_rss_kib();
 
+    // Second reference: yaml-cpp parsing the same text, without typing or validation.
+    auto ty0 = Clock::now();
+    YAML::LoadAll(yaml);
+    auto ty1 = Clock::now();
+
     // Baseline: parse the live pages (unavoidable for any client).
     auto t0 = Clock::now();
     LiveState live;
@@ -109,6 +116,7 @@ int main(int argc, char** argv) {
                 result.plan.steps.size(), loaded.diagnostics.size() + result.diagnostics.size());
     std::printf("%-28s %10s %12s\n", "stage", "seconds", "x baseline");
     std::printf("%-28s %10.3f %12.2f\n", "baseline: parse live JSON", base, 1.0);
+    std::printf("%-28s %10.3f %12.2f\n", "yaml-cpp parse alone", seconds(ty0, ty1), seconds(ty0, ty1) / base);
     std::printf("%-28s %10.3f %12.2f\n", "load YAML (schema-typed)", seconds(t1, t2), seconds(t1, t2) / base);
     std::printf("%-28s %10.3f %12.2f\n", "plan (normalize + diff)", seconds(t2, t3), seconds(t2, t3) / base);
     std::printf("%-28s %10.3f %12.2f\n", "render text", seconds(t3, t4), seconds(t3, t4) / base);

@@ -53,6 +53,7 @@ StepOutcome run_create(std::size_t index, const PlanStep& step, AgentApi& api) {
     }
     if (!created.error().maybe_committed) {
         out.detail = created.error().describe();
+        out.token_refused = created.error().kind == ApiError::Kind::Auth;
         return out;
     }
     // The request reached the server but the answer was lost: the agent may exist. Look it up
@@ -76,6 +77,7 @@ StepOutcome run_create(std::size_t index, const PlanStep& step, AgentApi& api) {
         out.detail = "created " + again->uuid + " (second attempt)";
     } else {
         out.detail = again.error().describe();
+        out.token_refused = again.error().kind == ApiError::Kind::Auth;
     }
     return out;
 }
@@ -92,6 +94,7 @@ StepOutcome run_provision(std::size_t index, const PlanStep& step, const std::st
     }
     if (!result.error().maybe_committed) {
         out.detail = result.error().describe();
+        out.token_refused = result.error().kind == ApiError::Kind::Auth;
         return out;
     }
     // Lost response: re-read the binding before provisioning again.
@@ -111,6 +114,7 @@ StepOutcome run_provision(std::size_t index, const PlanStep& step, const std::st
         out.detail = "provisioned (second attempt)";
     } else {
         out.detail = again.error().describe();
+        out.token_refused = again.error().kind == ApiError::Kind::Auth;
     }
     return out;
 }
@@ -135,6 +139,7 @@ StepOutcome run_step(std::size_t i, const PlanStep& step, AgentApi& api, std::st
             } else {
                 out.status = StepStatus::Failed;
                 out.detail = r.error().describe();
+                out.token_refused = r.error().kind == ApiError::Kind::Auth;
             }
             break;
         }
@@ -176,6 +181,7 @@ ApplyReport apply_plan(const Plan& plan, const std::vector<AgentApi*>& workers, 
     std::mutex mutex;  // guards report and progress
     std::atomic<std::size_t> next_group{0};
     std::atomic<bool> interrupted{false};
+    std::atomic<bool> token_refused{false};  // 401/403: every later request would fail too
     auto worker = [&](AgentApi& api) {
         for (;;) {
             auto g = next_group.fetch_add(1);
@@ -188,12 +194,15 @@ ApplyReport apply_plan(const Plan& plan, const std::vector<AgentApi*>& workers, 
                 if (options.cancel && options.cancel->load()) {
                     interrupted = true;
                     out.detail = "not started: interrupted";
+                } else if (token_refused.load()) {
+                    out.detail = "not started: the API token was refused";
                 } else if (failed) {
                     out.detail = "not started: an earlier step for this agent failed";
                 } else {
                     out = run_step(i, step, api, created_uuid);
                 }
                 failed |= out.status != StepStatus::Applied;
+                if (out.token_refused) token_refused = true;
                 std::lock_guard lock(mutex);
                 report.outcomes[i] = out;
                 if (progress) progress(step, out);
@@ -210,6 +219,7 @@ ApplyReport apply_plan(const Plan& plan, const std::vector<AgentApi*>& workers, 
         for (auto& t : threads) t.join();
     }
     report.interrupted = interrupted.load();
+    report.token_refused = token_refused.load();
     return report;
 }
 

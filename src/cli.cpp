@@ -406,7 +406,9 @@ int execute(Console& console, const Plan& plan, Connection& conn, int parallelis
     console.out("\nApply " + std::string(report.ok() ? "complete" : "incomplete") + ": " + std::to_string(applied) +
                 " applied, " + std::to_string(failed) + " failed, " + std::to_string(skipped) + " skipped.\n");
     if (!report.ok()) {
-        if (failed) console.err("Some steps failed; fix the cause and run apply again: it converges.\n");
+        if (report.token_refused)
+            console.err("The API token was refused (401/403): the run stopped. Check MIHU_API_TOKEN or --token-file.\n");
+        else if (failed) console.err("Some steps failed; fix the cause and run apply again: it converges.\n");
         if (report.interrupted) return kExitInterrupted;
         return kExitError;
     }

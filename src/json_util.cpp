@@ -127,6 +127,10 @@ const json::value* find_pointer(const json::value& root, std::string_view pointe
     return cur;
 }
 
+json::value* find_pointer(json::value& root, std::string_view pointer) {
+    return const_cast<json::value*>(find_pointer(static_cast<const json::value&>(root), pointer));
+}
+
 std::optional<std::string> get_string(const json::object& o, std::string_view key) {
     if (auto* v = o.if_contains(key); v && v->is_string()) return std::string(v->get_string());
     return std::nullopt;

@@ -76,39 +76,6 @@ std::string join_uuids(const std::vector<const LiveAgent*>& agents) {
     return out;
 }
 
-// Mutable value at a pointer, or nullptr.
-json::value* find_mut(json::value& root, std::string_view pointer) {
-    json::value* cur = &root;
-    std::size_t pos = 0;
-    if (pointer.empty()) return cur;
-    if (pointer.front() == '/') pos = 1;
-    while (cur) {
-        auto next = pointer.find('/', pos);
-        std::string_view raw = pointer.substr(pos, next == std::string_view::npos ? next : next - pos);
-        std::string tok;
-        for (std::size_t i = 0; i < raw.size(); ++i) {
-            if (raw[i] == '~' && i + 1 < raw.size()) {
-                tok += raw[i + 1] == '1' ? '/' : '~';
-                ++i;
-            } else {
-                tok += raw[i];
-            }
-        }
-        if (cur->is_object()) {
-            cur = cur->get_object().if_contains(tok);
-        } else if (cur->is_array() && !tok.empty() && tok.find_first_not_of("0123456789") == std::string::npos) {
-            auto idx = std::stoull(tok);
-            auto& a = cur->get_array();
-            cur = idx < a.size() ? &a[idx] : nullptr;
-        } else {
-            cur = nullptr;
-        }
-        if (next == std::string_view::npos) break;
-        pos = next + 1;
-    }
-    return cur;
-}
-
 // Values that came from ${env:NAME} are shown as their template in the plan's changes.
 // (Request bodies keep the values: apply sends a body exactly as planned.)
 void show_secret_templates(std::vector<FieldChange>& changes, const std::vector<std::string>& pointers,
@@ -120,7 +87,7 @@ void show_secret_templates(std::vector<FieldChange>& changes, const std::vector<
                 changes[i].after = json::string(s.template_text);
             } else if (s.pointer.size() > cp.size() && s.pointer.compare(0, cp.size(), cp) == 0 &&
                        s.pointer[cp.size()] == '/') {
-                if (auto* v = find_mut(changes[i].after, std::string_view(s.pointer).substr(cp.size())); v && v->is_string())
+                if (auto* v = find_pointer(changes[i].after, std::string_view(s.pointer).substr(cp.size())); v && v->is_string())
                     *v = json::string(s.template_text);
             }
         }

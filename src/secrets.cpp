@@ -5,10 +5,6 @@
 namespace reconcile {
 namespace {
 
-json::value* find_mutable(json::value& root, std::string_view pointer) {
-    return const_cast<json::value*>(find_pointer(root, pointer));
-}
-
 std::string fingerprint(std::string_view key, const std::string& pointer, std::string_view value) {
     return hmac_sha256_hex(key, pointer + '\0' + std::string(value));
 }
@@ -59,7 +55,7 @@ void seal_secrets(Plan& plan, const DesiredState& desired, std::string_view key)
                 agent.where.str() != step.source.str())
                 continue;
             for (const auto& ref : agent.secrets) {
-                auto* v = find_mutable(step.request.body, ref.pointer);
+                auto* v = find_pointer(step.request.body, ref.pointer);
                 if (!v || !v->is_string()) continue;
                 step.secrets.push_back(
                     PlanSecret{ref.pointer, ref.template_text, fingerprint(key, ref.pointer, v->get_string())});
@@ -74,7 +70,7 @@ std::vector<std::string> unseal_secrets(Plan& plan, const EnvLookup& getenv, std
     for (auto& step : plan.steps) {
         for (const auto& sec : step.secrets) {
             std::string where = "agent \"" + step.agent_name + "\", " + pointer_to_display(sec.pointer);
-            auto* v = find_mutable(step.request.body, sec.pointer);
+            auto* v = find_pointer(step.request.body, sec.pointer);
             if (!v) {
                 problems.push_back("plan is malformed: " + where + " is not in the request body");
                 continue;

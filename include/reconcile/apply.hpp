@@ -19,11 +19,13 @@ struct StepOutcome {
     StepStatus status = StepStatus::Skipped;
     std::string detail;           // what happened (an error's describe(), or why skipped)
     std::string agent_uuid;       // known after the step (a create's new uuid)
+    bool token_refused = false;   // 401/403: the run stops, no further step starts
 };
 
 struct ApplyReport {
     std::vector<StepOutcome> outcomes;   // one per plan step, in plan order
     bool interrupted = false;
+    bool token_refused = false;
     std::size_t count(StepStatus s) const;
     bool ok() const { return count(StepStatus::Failed) == 0 && count(StepStatus::Skipped) == 0; }
 };

@@ -23,6 +23,7 @@ std::string pointer_to_display(std::string_view pointer);
 
 // Value at a pointer, or nullptr.
 const json::value* find_pointer(const json::value& root, std::string_view pointer);
+json::value* find_pointer(json::value& root, std::string_view pointer);
 
 std::optional<std::string> get_string(const json::object& o, std::string_view key);
 

@@ -76,18 +76,7 @@ std::vector<std::string_view> split_path(std::string_view path) {
     return out;
 }
 
-std::string_view type_name(JsonType t) {
-    switch (t) {
-        case JsonType::Null: return "null";
-        case JsonType::Boolean: return "boolean";
-        case JsonType::Integer: return "integer";
-        case JsonType::Number: return "number";
-        case JsonType::String: return "string";
-        case JsonType::Object: return "object";
-        case JsonType::Array: return "array";
-    }
-    return "?";
-}
+std::string_view type_name(JsonType t) { return reconcile::to_string(t); }
 
 bool has_type(const SchemaNode& n, JsonType t) {
     return std::find(n.types.begin(), n.types.end(), t) != n.types.end();

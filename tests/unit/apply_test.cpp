@@ -269,3 +269,17 @@ TEST_CASE("expand_env_template: variables, escapes and unset names") {
     CHECK(expand_env_template("${env:B}", env).error() == "B");
     CHECK(expand_env_template("${env:}", env).value() == "${env:}");
 }
+
+TEST_CASE("apply: a refused token stops the run at once") {
+    MemoryApi api;
+    api.agents = {LiveAgent{"a1", "One", "t", {}}, LiveAgent{"a2", "Two", "t", {}}};
+    api.patch_errors["a1"] = ApiError{ApiError::Kind::Auth, "PATCH", "/api/v1/agents/a1", 401,
+                                      "Invalid authentication token", "INVALID_AUTH_TOKEN"};
+    Plan plan;
+    plan.steps = {update_step("One", "a1", {{"tone", "x"}}), update_step("Two", "a2", {{"tone", "y"}})};
+    auto report = apply_plan(plan, api, {});
+    CHECK(report.token_refused);
+    CHECK(report.outcomes[0].status == StepStatus::Failed);
+    CHECK(report.outcomes[1].status == StepStatus::Skipped);
+    CHECK(api.log.size() == 1);
+}
