@@ -7,101 +7,12 @@
 #include <unordered_set>
 
 #include "reconcile/diff.hpp"
+#include "reconcile/matching.hpp"
 #include "reconcile/normalize.hpp"
 
 namespace reconcile {
 
 namespace {
-
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-// "+39 070-123" and "+39070123" are one number.
-std::string digits_of(std::string_view number) {
-    std::string out;
-    for (char c : number)
-        if ((c >= '0' && c <= '9') || c == '+') out += c;
-    return out;
-}
-
-// A change whose desired value came from ${env:NAME} shows the template, never the value: the
-// secret sits at the change's own pointer or below it (inside a replaced list).
-void hide_secrets(AgentDiff& diff, const std::vector<SecretRef>& secrets) {
-    const std::size_t n = std::min(diff.changes.size(), diff.change_pointers.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::string_view at = diff.change_pointers[i];
-        json::value& shown = diff.changes[i].after;
-        for (const SecretRef& ref : secrets) {
-            const std::string_view where = ref.pointer;
-            if (where == at) {
-                shown = json::string(ref.template_text);
-            } else if (where.size() > at.size() && where.substr(0, at.size()) == at && where[at.size()] == '/') {
-                boost::system::error_code ec;
-                if (json::value* inner = shown.find_pointer(where.substr(at.size()), ec); inner && inner->is_string())
-                    *inner = json::string(ref.template_text);
-            }
-        }
-    }
-}
-
-// Which live agent each document manages: the planner's rules. A pinned `uuid:` claims its
-// agent first; an unpinned document takes the one live agent with its exact trimmed name.
-struct Matching {
-    std::vector<const LiveAgent*> agent;             // per document; nullptr: none
-    std::unordered_set<std::string> referenced;      // live uuids some document refers to
-};
-
-Matching match_documents(const DesiredState& desired, const LiveState& live, DriftReport& report) {
-    const auto& docs = desired.agents;
-    Matching m;
-    m.agent.assign(docs.size(), nullptr);
-    std::unordered_map<std::string_view, const LiveAgent*> by_uuid;
-    std::unordered_map<std::string_view, std::vector<const LiveAgent*>> by_name;
-    for (const auto& a : live.agents) {
-        by_uuid.emplace(a.uuid, &a);
-        by_name[php_trim(a.name)].push_back(&a);
-    }
-    std::unordered_map<std::string, std::size_t> owner;  // live uuid -> document
-    auto take = [&](std::size_t i, const LiveAgent* a) {
-        m.referenced.insert(a->uuid);
-        auto [it, fresh] = owner.emplace(a->uuid, i);
-        if (fresh) {
-            m.agent[i] = a;
-            return;
-        }
-        report.diagnostics.push_back(make_error(
-            docs[i].where, "agent " + quoted(docs[i].name) + ": live agent " + quoted(a->name) + " (" + a->uuid +
-                               ") is already managed by " + docs[it->second].where.str() +
-                               "; give each document its own `uuid:`"));
-    };
-
-    for (int pass = 0; pass < 2; ++pass) {  // pinned documents first
-        for (std::size_t i = 0; i < docs.size(); ++i) {
-            const DesiredAgent& d = docs[i];
-            if (d.uuid.has_value() != (pass == 0)) continue;
-            if (d.uuid) {
-                if (auto it = by_uuid.find(*d.uuid); it != by_uuid.end()) take(i, it->second);
-                else report.missing.push_back(MissingAgent{d.name, d.uuid, d.location_of("/uuid")});
-                continue;
-            }
-            auto it = by_name.find(d.name);
-            if (it == by_name.end()) {
-                report.missing.push_back(MissingAgent{d.name, std::nullopt, d.where});
-            } else if (it->second.size() == 1) {
-                take(i, it->second.front());
-            } else {
-                std::string uuids;
-                for (const auto* a : it->second) {
-                    uuids += (uuids.empty() ? "" : ", ") + a->uuid;
-                    m.referenced.insert(a->uuid);
-                }
-                report.diagnostics.push_back(make_error(
-                    d.where, "agent " + quoted(d.name) + ": " + std::to_string(it->second.size()) +
-                                 " live agents have this name (" + uuids + "); pin one with `uuid:` in this document"));
-            }
-        }
-    }
-    return m;
-}
 
 // The document's call channel against the workspace's bindings; nullopt when it holds.
 std::optional<ChannelDrift> check_channel(const DesiredAgent& d, const LiveAgent& agent, const LiveState& live) {
@@ -111,14 +22,7 @@ std::optional<ChannelDrift> check_channel(const DesiredAgent& d, const LiveAgent
     drift.agent_uuid = agent.uuid;
     drift.source = call.where;
     drift.phone_number = call.phone_number.value_or(call.phone_number_uuid.value_or(""));
-    const PhoneNumber* number = nullptr;
-    for (const auto& n : live.phone_numbers) {
-        if (call.phone_number_uuid ? n.uuid == *call.phone_number_uuid
-                                   : digits_of(n.number) == digits_of(*call.phone_number)) {
-            number = &n;
-            break;
-        }
-    }
+    const PhoneNumber* number = find_phone_number(call, live.phone_numbers);
     if (!number) {
         drift.kind = ChannelDrift::Kind::NumberMissing;
         return drift;
@@ -184,13 +88,19 @@ bool DriftReport::has_drift() const { return has_managed_drift() || !unmanaged.e
 
 DriftReport detect_drift(const DesiredState& desired, const LiveState& live, const Schema& schema) {
     DriftReport report;
-    const Matching m = match_documents(desired, live, report);
+    const Matching m = match_documents(desired, live);
     for (std::size_t i = 0; i < desired.agents.size(); ++i) {
         const DesiredAgent& d = desired.agents[i];
-        const LiveAgent* agent = m.agent[i];
+        for (const auto& diag : m.diagnostics[i]) report.diagnostics.push_back(diag);
+        const DocumentMatch& match = m.documents[i];
+        if (match.kind == MatchKind::Absent)
+            report.missing.push_back(MissingAgent{d.name, std::nullopt, d.where});
+        if (match.kind == MatchKind::PinnedMissing)
+            report.missing.push_back(MissingAgent{d.name, d.uuid, d.location_of("/uuid")});
+        const LiveAgent* agent = match.kind == MatchKind::Live ? match.live : nullptr;
         if (!agent) continue;
         auto diff = diff_agent(d.body, agent->body, schema);
-        hide_secrets(diff, d.secrets);
+        show_secret_templates(diff.changes, diff.change_pointers, d.secrets);
         const bool fields_match = diff.changes.empty();
         if (!fields_match) report.drifted.push_back(DriftedAgent{d.name, agent->uuid, d.where, std::move(diff.changes)});
 

@@ -6,6 +6,7 @@
 
 #include "reconcile/diff.hpp"
 #include "reconcile/digest.hpp"
+#include "reconcile/matching.hpp"
 #include "reconcile/normalize.hpp"
 
 namespace reconcile {
@@ -50,56 +51,6 @@ void canonical(std::string& out, const json::value& v) {
     }
 }
 
-std::string trimmed(std::string_view s) { return std::string(php_trim(s)); }
-
-// E.164 as people write it: "+39 070 1234567" and "+39-070-1234567" are the same number.
-std::string phone_key(std::string_view s) {
-    std::string out;
-    for (char c : s)
-        if (c != ' ' && c != '-' && c != '(' && c != ')' && c != '.') out += c;
-    return out;
-}
-
-SourceLocation location_or(const DesiredAgent& d, std::string_view pointer) {
-    auto it = d.locations.find(std::string(pointer));
-    return it != d.locations.end() ? it->second : d.where;
-}
-
-std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-std::string join_uuids(const std::vector<const LiveAgent*>& agents) {
-    std::string out;
-    for (const auto* a : agents) {
-        if (!out.empty()) out += ", ";
-        out += a->uuid;
-    }
-    return out;
-}
-
-// Values that came from ${env:NAME} are shown as their template in the plan's changes.
-// (Request bodies keep the values: apply sends a body exactly as planned.)
-void show_secret_templates(std::vector<FieldChange>& changes, const std::vector<std::string>& pointers,
-                           const std::vector<SecretRef>& secrets) {
-    for (const auto& s : secrets) {
-        for (std::size_t i = 0; i < changes.size() && i < pointers.size(); ++i) {
-            const auto& cp = pointers[i];
-            if (s.pointer == cp) {
-                changes[i].after = json::string(s.template_text);
-            } else if (s.pointer.size() > cp.size() && s.pointer.compare(0, cp.size(), cp) == 0 &&
-                       s.pointer[cp.size()] == '/') {
-                if (auto* v = find_pointer(changes[i].after, std::string_view(s.pointer).substr(cp.size())); v && v->is_string())
-                    *v = json::string(s.template_text);
-            }
-        }
-    }
-}
-
-enum class MatchKind { Create, Live, Error };
-struct Match {
-    MatchKind kind = MatchKind::Error;
-    const LiveAgent* live = nullptr;
-};
-
 }  // namespace
 
 std::string agent_fingerprint(const json::object& live_body, const Schema& schema) {
@@ -120,57 +71,17 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
     std::vector<Diagnostics> doc_diags(desired.agents.size());
     plan.inputs_digest = desired.inputs_digest;
 
-    std::unordered_map<std::string, const LiveAgent*> by_uuid;
-    std::unordered_map<std::string, std::vector<const LiveAgent*>> by_name;
-    for (const auto& a : live.agents) {
-        by_uuid.emplace(a.uuid, &a);
-        by_name[trimmed(a.name)].push_back(&a);
-    }
-
-    // 1. Match every document to a live agent. Pinned documents claim theirs first, so a name
-    //    match can never take an agent another document pins.
+    // 1. Match every document to a live agent (shared with drift).
     const auto& agents = desired.agents;
-    std::vector<Match> matches(agents.size());
-    std::unordered_map<std::string, std::size_t> claimed;  // live uuid -> document index
-    auto claim = [&](std::size_t i, const LiveAgent* a, const SourceLocation& where) {
-        auto [it, inserted] = claimed.emplace(a->uuid, i);
-        if (!inserted) {
-            const auto& other = agents[it->second];
-            doc_diags[i].push_back(make_error(where, "agent " + quoted(agents[i].name) + ": live agent " + quoted(a->name) +
-                                                  " (" + a->uuid + ") is already managed by the document at " +
-                                                  other.where.str() +
-                                                  "; pin this one to another agent with `uuid:`, rename it, or remove it"));
-            matches[i].kind = MatchKind::Error;
-            return;
-        }
-        matches[i] = Match{MatchKind::Live, a};
-    };
+    Matching matching = match_documents(desired, live);
     for (std::size_t i = 0; i < agents.size(); ++i) {
-        const auto& d = agents[i];
-        if (!d.uuid) continue;
-        auto where = location_or(d, "/uuid");
-        auto it = by_uuid.find(*d.uuid);
-        if (it == by_uuid.end()) {
-            doc_diags[i].push_back(make_error(where, "agent " + quoted(d.name) + ": pinned uuid " + *d.uuid +
+        doc_diags[i] = std::move(matching.diagnostics[i]);
+        if (matching.documents[i].kind == MatchKind::PinnedMissing)
+            doc_diags[i].push_back(make_error(agents[i].location_of("/uuid"),
+                                              "agent " + quoted(agents[i].name) + ": pinned uuid " + *agents[i].uuid +
                                                   " is not in the workspace (remove `uuid:` to create a new agent)"));
-            continue;
-        }
-        claim(i, it->second, where);
     }
-    for (std::size_t i = 0; i < agents.size(); ++i) {
-        const auto& d = agents[i];
-        if (d.uuid) continue;
-        auto it = by_name.find(trimmed(d.name));
-        if (it == by_name.end()) {
-            matches[i].kind = MatchKind::Create;
-        } else if (it->second.size() > 1) {
-            doc_diags[i].push_back(make_error(d.where, "agent " + quoted(d.name) + ": " + std::to_string(it->second.size()) +
-                                                    " live agents have this name (" + join_uuids(it->second) +
-                                                    "); pin one with `uuid:` in this document"));
-        } else {
-            claim(i, it->second.front(), d.where);
-        }
-    }
+    const auto& matches = matching.documents;
 
     // 2. Steps, in document order: the agent's create or update, then its provisioning.
     std::unordered_map<std::string, std::size_t> number_claims;  // phone uuid -> document index
@@ -178,7 +89,7 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
         const auto& d = agents[i];
         const auto& m = matches[i];
 
-        if (m.kind == MatchKind::Create) {
+        if (m.kind == MatchKind::Absent) {
             PlanStep step;
             step.action = ActionKind::Create;
             step.agent_name = d.name;
@@ -228,15 +139,7 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
                                                               "the call channel " + wanted + " cannot be planned"));
             continue;
         }
-        const PhoneNumber* number = nullptr;
-        for (const auto& n : live.phone_numbers) {
-            bool hit = call.phone_number_uuid ? n.uuid == *call.phone_number_uuid
-                                              : phone_key(n.number) == phone_key(*call.phone_number);
-            if (hit) {
-                number = &n;
-                break;
-            }
-        }
+        const PhoneNumber* number = find_phone_number(call, live.phone_numbers);
         if (!number) {
             doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone number " + wanted +
                                                        " is not in the workspace"));
@@ -256,7 +159,7 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
                                                        "); a number answers for one agent"));
             continue;
         }
-        if (m.kind == MatchKind::Error) continue;  // the agent itself is in error: nothing to bind
+        if (m.kind != MatchKind::Live && m.kind != MatchKind::Absent) continue;  // the agent is in error
         const std::string agent_uuid = m.kind == MatchKind::Live ? m.live->uuid : std::string{};
         if (number->call_bound) {
             if (!agent_uuid.empty() && number->call_agent_uuid == agent_uuid) continue;  // already holds

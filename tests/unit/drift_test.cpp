@@ -154,7 +154,7 @@ TEST_CASE("matching follows the planner: ambiguous names and double claims are d
     auto r = detect_drift(desired, live, test_schema());
     REQUIRE(r.diagnostics.size() == 2);
     CHECK(r.diagnostics[0].message.find("2 live agents have this name (u-1, u-2)") != std::string::npos);
-    CHECK(r.diagnostics[1].message.find("is already managed by agents/u-3.yaml") != std::string::npos);
+    CHECK(r.diagnostics[1].message.find("is already managed by the document at agents/u-3.yaml") != std::string::npos);
     // The twins are named by a document: not unmanaged, and not matched either.
     CHECK(r.unmanaged.empty());
     CHECK(r.missing.empty());
