@@ -597,6 +597,128 @@ std::string relative_display(const fs::path& file, const fs::path& root) {
     return rel.generic_string();
 }
 
+// YAML allows no C0 control character but tab, line feed and carriage return (nor DEL); a file
+// with one is binary or damaged, and yaml-cpp mis-scans some of them. Returns line, column and
+// the byte.
+std::optional<std::tuple<int, int, unsigned char>> forbidden_control_character(std::string_view text) {
+    int line = 1, column = 1;
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) return std::tuple{line, column, c};
+        if (c == '\n') {
+            ++line;
+            column = 1;
+        } else if ((c & 0xC0) != 0x80) {
+            ++column;  // count characters, not UTF-8 continuation bytes
+        }
+    }
+    return std::nullopt;
+}
+
+// yaml-cpp 0.7 never returns (allocating without bound) on some lines whose first token is a
+// flow entry `,` outside [ ] or { } (the fuzzer found several shapes). Such a line is never what
+// an agent file means, so it is refused before parsing. A light scan tracks what matters: flow
+// depth, quoted strings that span lines, block scalars and comments.
+// Returns the 1-based line and column of such a `,`.
+std::optional<std::pair<int, int>> line_starting_with_comma(std::string_view text) {
+    int flow_depth = 0;
+    bool in_double = false, in_single = false;
+    int block_parent_indent = -1;  // inside a block scalar: lines indented deeper are its content
+    int line_no = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        auto end = text.find('\n', pos);
+        std::string_view line = text.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
+        ++line_no;
+        std::size_t offset = 0;
+        if (line.substr(0, 3) == "\xEF\xBB\xBF") offset = 3;  // a byte order mark is not content
+        std::size_t first = line.find_first_not_of(" \t\r", offset);
+        const int indent = static_cast<int>(line.find_first_not_of(' ', offset) == std::string_view::npos
+                                                ? line.size()
+                                                : line.find_first_not_of(' ', offset) - offset);
+        if (block_parent_indent >= 0) {
+            if (first == std::string_view::npos || indent > block_parent_indent) goto next_line;
+            block_parent_indent = -1;
+        }
+        if (first != std::string_view::npos && !in_double && !in_single && flow_depth == 0 &&
+            line.substr(first, 3) == "---" && first == offset &&
+            (line.size() == first + 3 || line[first + 3] == ' ' || line[first + 3] == '\t' || line[first + 3] == '\r'))
+            first = line.find_first_not_of(" \t\r", first + 3);  // content may follow the marker
+        if (first == std::string_view::npos) goto next_line;
+        if (!in_double && !in_single && flow_depth == 0 && line[first] == ',')
+            return std::pair<int, int>{line_no, static_cast<int>(first - offset) + 1};
+        {
+            auto token_start = [&](std::size_t i) {
+                if (i == first) return true;
+                char prev = line[i - 1];
+                if (prev == '[' || prev == '{' || prev == ',') return true;
+                if (prev != ' ' && prev != '\t') return false;
+                auto k = line.find_last_not_of(" \t", i - 1);
+                if (k == std::string_view::npos || k < first) return true;
+                if (std::string_view(":-?,[{").find(line[k]) != std::string_view::npos) return true;
+                // after an anchor or a tag (`&a [`, `!!str "`), a new token starts too
+                auto w = line.find_last_of(" \t", k);
+                char lead = line[w == std::string_view::npos ? first : w + 1];
+                return lead == '&' || lead == '!';
+            };
+            // A quoted scalar closed outside [ ] or { } and followed by `,` (`'ha',`).
+            auto comma_after_scalar = [&](std::size_t close) -> std::optional<std::pair<int, int>> {
+                if (flow_depth != 0) return std::nullopt;
+                auto k = line.find_first_not_of(" \t", close + 1);
+                if (k != std::string_view::npos && line[k] == ',')
+                    return std::pair<int, int>{line_no, static_cast<int>(k - offset) + 1};
+                return std::nullopt;
+            };
+            for (std::size_t i = first; i < line.size(); ++i) {
+                char c = line[i];
+                if (in_double) {
+                    if (c == '\\') ++i;
+                    else if (c == '"') {
+                        in_double = false;
+                        if (auto bad = comma_after_scalar(i)) return bad;
+                    }
+                    continue;
+                }
+                if (in_single) {
+                    if (c == '\'') {
+                        if (i + 1 < line.size() && line[i + 1] == '\'') ++i;
+                        else {
+                            in_single = false;
+                            if (auto bad = comma_after_scalar(i)) return bad;
+                        }
+                    }
+                    continue;
+                }
+                if (c == '#' && (i == 0 || line[i - 1] == ' ' || line[i - 1] == '\t')) break;
+                if ((c == '&' || c == '*' || c == '!') && flow_depth == 0 && token_start(i)) {
+                    // An anchor, alias or tag ends at a flow indicator: `&x,` is a flow entry too.
+                    auto k = line.find_first_of(" \t,[]{}", i + 1);
+                    if (k != std::string_view::npos && line[k] == ',')
+                        return std::pair<int, int>{line_no, static_cast<int>(k - offset) + 1};
+                }
+                if ((c == '"' || c == '\'') && token_start(i)) {
+                    (c == '"' ? in_double : in_single) = true;
+                } else if ((c == '[' || c == '{') && token_start(i)) {
+                    ++flow_depth;
+                } else if ((c == ']' || c == '}') && flow_depth > 0) {
+                    --flow_depth;
+                } else if ((c == '|' || c == '>') && flow_depth == 0 && token_start(i)) {
+                    auto rest = line.substr(i + 1);
+                    auto k = rest.find_first_not_of("+-0123456789");
+                    auto tail = k == std::string_view::npos ? std::string_view{} : rest.substr(k);
+                    auto t = tail.find_first_not_of(" \t\r");
+                    if (t == std::string_view::npos || tail[t] == '#') block_parent_indent = indent;
+                    break;
+                }
+            }
+        }
+    next_line:
+        if (end == std::string_view::npos) break;
+        pos = end + 1;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 void load_yaml_text(std::string_view text, const std::string& display_name, const Schema& schema,
@@ -605,6 +727,20 @@ void load_yaml_text(std::string_view text, const std::string& display_name, cons
         out.diagnostics.push_back(make_error(SourceLocation{display_name},
                                              "file is " + format_size(text.size()) + ", over the " +
                                                  format_size(options.max_file_bytes) + " limit"));
+        return;
+    }
+    if (auto bad = forbidden_control_character(text)) {
+        auto [line, column, byte] = *bad;
+        char code[8];
+        std::snprintf(code, sizeof code, "U+%04X", byte);
+        out.diagnostics.push_back(make_error(SourceLocation{display_name, line, column},
+                                             std::string("malformed YAML: control character ") + code +
+                                                 " is not allowed (is this a text file?)"));
+        return;
+    }
+    if (auto comma = line_starting_with_comma(text)) {
+        out.diagnostics.push_back(make_error(SourceLocation{display_name, comma->first, comma->second},
+                                             "malformed YAML: a line cannot start with ',' outside [ ] or { } (quote the text)"));
         return;
     }
     std::vector<YAML::Node> docs;

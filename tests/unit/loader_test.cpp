@@ -508,3 +508,44 @@ TEST_CASE("loader: the examples repository loads with zero diagnostics") {
         CHECK_FALSE(a.body.contains("channels"));
     }
 }
+
+TEST_CASE("loader: a line starting with ',' is refused before the YAML parser sees it") {
+    // yaml-cpp 0.7 never returns on these (found by the fuzzer).
+    for (std::string_view text : {std::string_view(",: &a"), std::string_view("# c\n  , a\n"),
+                                  std::string_view("name: A\n---\n, b\n"), std::string_view("--- , a\n"),
+                                  std::string_view("\xEF\xBB\xBF,: a"), std::string_view(" :\n,"), std::string_view("&x,"), std::string_view("'ha',")}) {
+        LoadOptions options;
+        options.getenv = [](const std::string&) { return std::nullopt; };
+        LoadResult out;
+        load_yaml_text(text, "f.yaml", Schema::agent(), options, out);
+        REQUIRE(out.diagnostics.size() == 1);
+        CHECK(out.diagnostics[0].message ==
+              "malformed YAML: a line cannot start with ',' outside [ ] or { } (quote the text)");
+        CHECK(out.diagnostics[0].where.line >= 1);
+    }
+    // A ',' later in a flow sequence is ordinary YAML.
+    LoadOptions options;
+    options.getenv = [](const std::string&) { return std::nullopt; };
+    LoadResult ok;
+    load_yaml_text("name: A\nrouting_rules:\n  - phrases: [a\n      , b]\n", "f.yaml", Schema::agent(), options, ok);
+    CHECK(ok.diagnostics.empty());
+    // ... and so is one inside a block scalar or a quoted string that spans lines.
+    LoadResult block;
+    load_yaml_text("name: A\nobjective: |\n  first\n  , second\ntone: \"a\n  , b\"\n", "f.yaml", Schema::agent(),
+                   options, block);
+    CHECK(block.diagnostics.empty());
+}
+
+TEST_CASE("loader: control characters are refused with their position") {
+    LoadOptions options;
+    options.getenv = [](const std::string&) { return std::nullopt; };
+    LoadResult out;
+    load_yaml_text(std::string_view("name: A\ntone: x\x01y\n", 18), "f.yaml", Schema::agent(), options, out);
+    REQUIRE(out.diagnostics.size() == 1);
+    CHECK(out.diagnostics[0].format() ==
+          "f.yaml:2:8: error: malformed YAML: control character U+0001 is not allowed (is this a text file?)");
+    LoadResult nul;
+    load_yaml_text(std::string_view("\0,:a", 4), "f.yaml", Schema::agent(), options, nul);
+    REQUIRE(nul.diagnostics.size() == 1);
+    CHECK(nul.diagnostics[0].where.line == 1);
+}
