@@ -117,10 +117,11 @@ bool unseal(Console& console, Plan& plan, const std::string& key) {
     return problems.empty();
 }
 
+// A connection setting: an empty variable counts as unset.
 std::optional<std::string> env(const char* name) {
-    const char* v = std::getenv(name);
-    if (!v || !*v) return std::nullopt;
-    return std::string(v);
+    auto v = process_env(name);
+    if (v && v->empty()) return std::nullopt;
+    return v;
 }
 
 std::string trim_copy(std::string s) {
@@ -146,11 +147,7 @@ std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bo
     print_diagnostics(console, repo.files.diagnostics);
     if (has_errors(repo.files.diagnostics)) return std::nullopt;
     LoadOptions options;
-    options.getenv = [](const std::string& name) -> std::optional<std::string> {
-        const char* v = std::getenv(name.c_str());
-        if (!v) return std::nullopt;
-        return std::string(v);
-    };
+    options.getenv = process_env;
     options.unset_env_is_error = unset_env_is_error;
     repo.loaded = load_files(repo.files.files, repo.files.config.root, Schema::agent(), options);
     for (const auto& s : repo.loaded.state.secret_values) console.redactor.add(s);

@@ -1,4 +1,5 @@
 #include "reconcile/loader.hpp"
+#include "reconcile/secrets.hpp"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
@@ -64,16 +65,6 @@ std::string_view trim_php(std::string_view s) {
     if (b == std::string_view::npos) return {};
     auto e = s.find_last_not_of(ws);
     return s.substr(b, e - b + 1);
-}
-
-bool is_env_name(std::string_view n) {
-    if (n.empty()) return false;
-    auto head = static_cast<unsigned char>(n[0]);
-    if (!(std::isalpha(head) || head == '_')) return false;
-    return std::all_of(n.begin(), n.end(), [](char c) {
-        auto u = static_cast<unsigned char>(c);
-        return std::isalnum(u) || u == '_';
-    });
 }
 
 // --- scalar classification -------------------------------------------------------------------
@@ -441,50 +432,24 @@ private:
     // `${env:NAME}` -> the variable's value; `$${env:` -> the literal `${env:`.
     std::string substitute(const std::string& text, const std::string& ptr, const SourceLocation& where) {
         if (text.find("${env:") == std::string::npos) return text;
-        constexpr std::string_view kRef = "${env:";
-        constexpr std::string_view kEscaped = "$${env:";
-        std::string result;
-        std::vector<std::string> variables;
-        std::size_t i = 0;
-        while (i < text.size()) {
-            if (text.compare(i, kEscaped.size(), kEscaped) == 0) {
-                result += kRef;
-                i += kEscaped.size();
-                continue;
-            }
-            if (text.compare(i, kRef.size(), kRef) != 0) {
-                result += text[i++];
-                continue;
-            }
-            auto close = text.find('}', i + kRef.size());
-            std::string name = close == std::string::npos
-                                   ? std::string()
-                                   : text.substr(i + kRef.size(), close - i - kRef.size());
-            if (close == std::string::npos || !is_env_name(name)) {
-                error(where, "`" + display(ptr) +
-                                 "`: malformed environment reference; write ${env:NAME} with NAME made of "
-                                 "letters, digits and _ (or $${env: for the literal text)");
-                return text;
-            }
-            if (std::find(variables.begin(), variables.end(), name) == variables.end())
-                variables.push_back(name);
-            auto value = lookup(name);
-            if (!value) {
-                std::string msg = "environment variable " + name + " is not set (referenced by `" +
-                                  display(ptr) + "`)";
-                if (options_.unset_env_is_error) error(where, std::move(msg));
-                else out_.diagnostics.push_back(make_warning(where, std::move(msg)));
-                result.append(text, i, close + 1 - i);  // keep the reference visible
-            } else {
-                result += *value;
-                auto& secrets = out_.state.secret_values;
-                if (!value->empty() && std::find(secrets.begin(), secrets.end(), *value) == secrets.end())
-                    secrets.push_back(*value);
-            }
-            i = close + 1;
+        auto e = expand_env_references(text, [this](const std::string& name) { return lookup(name); });
+        if (e.malformed) {
+            error(where, "`" + display(ptr) +
+                             "`: malformed environment reference; write ${env:NAME} with NAME made of "
+                             "letters, digits and _ (or $${env: for the literal text)");
+            return text;
         }
-        if (!variables.empty()) agent_.secrets.push_back(SecretRef{ptr, text, variables});
-        return result;
+        for (const auto& name : e.unset) {
+            std::string msg = "environment variable " + name + " is not set (referenced by `" + display(ptr) + "`)";
+            if (options_.unset_env_is_error) error(where, std::move(msg));
+            else out_.diagnostics.push_back(make_warning(where, std::move(msg)));
+        }
+        auto& secrets = out_.state.secret_values;
+        for (const auto& value : e.values)
+            if (!value.empty() && std::find(secrets.begin(), secrets.end(), value) == secrets.end())
+                secrets.push_back(value);
+        if (!e.variables.empty()) agent_.secrets.push_back(SecretRef{ptr, text, e.variables});
+        return std::move(e.text);
     }
 
     std::optional<std::string> lookup(const std::string& name) const {

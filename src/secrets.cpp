@@ -2,6 +2,9 @@
 
 #include "reconcile/digest.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace reconcile {
 namespace {
 
@@ -9,43 +12,54 @@ std::string fingerprint(std::string_view key, const std::string& pointer, std::s
     return hmac_sha256_hex(key, pointer + '\0' + std::string(value));
 }
 
-bool is_name_char(char c, bool first) {
-    return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (!first && c >= '0' && c <= '9');
-}
-
 }  // namespace
 
-std::expected<std::string, std::string> expand_env_template(std::string_view text, const EnvLookup& getenv) {
-    std::string out;
-    constexpr std::string_view open = "${env:";
-    for (std::size_t i = 0; i < text.size();) {
-        if (text.compare(i, 1 + open.size(), "$" + std::string(open)) == 0) {  // escape: $${env:X}
-            auto close = text.find('}', i + 1 + open.size());
-            if (close != std::string_view::npos) {
-                out.append(text.substr(i + 1, close - i));
-                i = close + 1;
-                continue;
-            }
+EnvExpansion expand_env_references(std::string_view text, const EnvLookup& getenv) {
+    constexpr std::string_view kRef = "${env:";
+    constexpr std::string_view kEscaped = "$${env:";
+    EnvExpansion out;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        if (text.compare(i, kEscaped.size(), kEscaped) == 0) {
+            out.text += kRef;
+            i += kEscaped.size();
+            continue;
         }
-        if (text.compare(i, open.size(), open) == 0) {
-            auto close = text.find('}', i + open.size());
-            if (close != std::string_view::npos) {
-                std::string name(text.substr(i + open.size(), close - i - open.size()));
-                bool valid = !name.empty();
-                for (std::size_t k = 0; k < name.size() && valid; ++k) valid = is_name_char(name[k], k == 0);
-                if (valid) {
-                    auto value = getenv(name);
-                    if (!value) return std::unexpected(name);
-                    out += *value;
-                    i = close + 1;
-                    continue;
-                }
-            }
+        if (text.compare(i, kRef.size(), kRef) != 0) {
+            out.text += text[i++];
+            continue;
         }
-        out += text[i++];
+        auto close = text.find('}', i + kRef.size());
+        std::string name = close == std::string_view::npos ? std::string()
+                                                           : std::string(text.substr(i + kRef.size(), close - i - kRef.size()));
+        bool valid = !name.empty() && !(name[0] >= '0' && name[0] <= '9');
+        for (char c : name) valid = valid && (c == '_' || std::isalnum(static_cast<unsigned char>(c)));
+        if (!valid) {
+            out.malformed = true;
+            out.text = std::string(text);
+            return out;
+        }
+        if (std::find(out.variables.begin(), out.variables.end(), name) == out.variables.end())
+            out.variables.push_back(name);
+        if (auto value = getenv(name)) {
+            out.text += *value;
+            out.values.push_back(*value);
+        } else {
+            if (std::find(out.unset.begin(), out.unset.end(), name) == out.unset.end()) out.unset.push_back(name);
+            out.text.append(text.substr(i, close + 1 - i));  // keep the reference visible
+        }
+        i = close + 1;
     }
     return out;
 }
+
+std::expected<std::string, std::string> expand_env_template(std::string_view text, const EnvLookup& getenv) {
+    auto e = expand_env_references(text, getenv);
+    if (e.malformed) return std::string(text);  // the loader reports these; nothing to expand
+    if (!e.unset.empty()) return std::unexpected(e.unset.front());
+    return std::move(e.text);
+}
+
 
 void seal_secrets(Plan& plan, const DesiredState& desired, std::string_view key) {
     for (auto& step : plan.steps) {

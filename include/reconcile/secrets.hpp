@@ -15,8 +15,18 @@ namespace reconcile {
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
 
-// Expands `${env:NAME}` (and the `$${env:X}` escape) in `text`. On failure returns the name of
-// the first unset variable.
+// `${env:NAME}` (NAME: letters, digits, _) -> the variable's value; `$${env:` -> the literal
+// `${env:`. The one implementation of these rules: the loader and apply both use it.
+struct EnvExpansion {
+    std::string text;                    // unset references are kept as written
+    std::vector<std::string> variables;  // names referenced, first-seen order
+    std::vector<std::string> unset;      // of those, the ones not set
+    std::vector<std::string> values;     // values substituted (for redaction)
+    bool malformed = false;              // `${env:` without a valid NAME and `}`
+};
+EnvExpansion expand_env_references(std::string_view text, const EnvLookup& getenv);
+
+// The same, for apply: the expanded text, or the name of the first unset variable.
 std::expected<std::string, std::string> expand_env_template(std::string_view text, const EnvLookup& getenv);
 
 // Replace each secret value in the steps' request bodies by its template; record fingerprints.
