@@ -26,7 +26,12 @@ for target in loader api_response; do
   mkdir -p "$corpus"
   echo "fuzzing $target: $what"
   log="build-fuzz/fuzz_$target.log"
-  if ! build-fuzz/tests/fuzz/fuzz_$target "${budget[@]}" -rss_limit_mb=2048 -timeout=10 \
+  args=("${budget[@]}")
+  # RECONCILE_FUZZ_LOADER_RUNS=0 replays the loader's seeds (its regressions) without mutating.
+  if [ "$target" = loader ] && [ -n "${RECONCILE_FUZZ_LOADER_RUNS:-}" ]; then
+    args=(-runs="$RECONCILE_FUZZ_LOADER_RUNS" -seed=1)
+  fi
+  if ! build-fuzz/tests/fuzz/fuzz_$target "${args[@]}" -rss_limit_mb=2048 -timeout=10 \
       -artifact_prefix=build-fuzz/artifacts/$target- "$corpus" tests/fuzz/corpus/$target >"$log" 2>&1; then
     cat "$log" >&2
     echo "fuzz_$target found a problem; the input is in build-fuzz/artifacts/" >&2

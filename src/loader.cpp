@@ -1,5 +1,4 @@
 #include "reconcile/loader.hpp"
-#include "reconcile/secrets.hpp"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
@@ -17,6 +16,8 @@
 #include <tuple>
 
 #include "reconcile/digest.hpp"
+#include "reconcile/secrets.hpp"
+#include "reconcile/yaml_location.hpp"
 
 namespace reconcile {
 
@@ -716,21 +717,13 @@ void load_yaml_text(std::string_view text, const std::string& display_name, cons
         docs = YAML::LoadAll(std::string(text));
     } catch (const YAML::DeepRecursion& e) {
         // yaml-cpp's own recursion guard (far above max_depth).
-        SourceLocation where{display_name};
-        if (!e.mark.is_null() && e.mark.line >= 0) {
-            where.line = e.mark.line + 1;
-            where.column = e.mark.column + 1;
-        }
-        out.diagnostics.push_back(
+        SourceLocation where = yaml_location(display_name, e.mark);
+                out.diagnostics.push_back(
             make_error(where, "nesting deeper than " + std::to_string(options.max_depth) + " levels"));
         return;
     } catch (const YAML::Exception& e) {
-        SourceLocation where{display_name};
-        if (!e.mark.is_null() && e.mark.line >= 0) {
-            where.line = e.mark.line + 1;
-            where.column = e.mark.column + 1;
-        }
-        out.diagnostics.push_back(make_error(where, "malformed YAML: " + e.msg));
+        SourceLocation where = yaml_location(display_name, e.mark);
+                out.diagnostics.push_back(make_error(where, "malformed YAML: " + e.msg));
         return;
     }
     std::size_t file_errors = 0;

@@ -9,6 +9,7 @@
 #include <system_error>
 
 #include "reconcile/schema.hpp"
+#include "reconcile/yaml_location.hpp"
 
 namespace reconcile {
 
@@ -118,12 +119,8 @@ IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
     try {
         doc = YAML::Load(buf.str());
     } catch (const YAML::Exception& e) {
-        SourceLocation where{file};
-        if (!e.mark.is_null() && e.mark.line >= 0) {
-            where.line = e.mark.line + 1;
-            where.column = e.mark.column + 1;
-        }
-        out.diagnostics.push_back(make_error(where, "malformed YAML: " + e.msg));
+        SourceLocation where = yaml_location(file, e.mark);
+                out.diagnostics.push_back(make_error(where, "malformed YAML: " + e.msg));
         return positions;
     }
     if (!doc.IsDefined() || doc.IsNull()) return positions;  // empty file: defaults
