@@ -10,10 +10,10 @@
 #include <cstdlib>
 #include <string>
 
-#include "reconcile/live_state.hpp"
-#include "reconcile/loader.hpp"
-#include "reconcile/planner.hpp"
-#include "reconcile/render.hpp"
+#include "reconcile/model/live_state.hpp"
+#include "reconcile/config/loader.hpp"
+#include "reconcile/engine/planner.hpp"
+#include "reconcile/report/plan_text.hpp"
 
 #include <yaml-cpp/yaml.h>
 

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "reconcile/schema.hpp"
+#include "reconcile/model/schema.hpp"
 
 namespace mihu_sim {
 

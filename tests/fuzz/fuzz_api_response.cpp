@@ -4,9 +4,9 @@
 #include <cstdint>
 #include <string>
 
-#include "reconcile/agent_api.hpp"
-#include "reconcile/live_state.hpp"
-#include "reconcile/planner.hpp"
+#include "reconcile/remote/envelope.hpp"
+#include "reconcile/model/live_state.hpp"
+#include "reconcile/engine/fingerprint.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace reconcile;

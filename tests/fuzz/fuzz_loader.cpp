@@ -4,7 +4,7 @@
 #include <cstdint>
 #include <string>
 
-#include "reconcile/loader.hpp"
+#include "reconcile/config/loader.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     using namespace reconcile;

@@ -1,0 +1,58 @@
+#pragma once
+// YAML documents -> DesiredState, typed and validated by the agent schema.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "reconcile/model/desired_state.hpp"
+#include "reconcile/model/diagnostics.hpp"
+#include "reconcile/model/schema.hpp"
+
+namespace reconcile {
+
+struct LoadOptions {
+    // Look-up for `${env:NAME}`; returns nullopt when unset. Injected so tests need no real env.
+    std::function<std::optional<std::string>(const std::string&)> getenv;
+    // validate runs where secrets are not set: an unset variable is then a warning, not an error.
+    bool unset_env_is_error = true;
+    std::size_t max_file_bytes = 4 * 1024 * 1024;
+    std::size_t max_depth = 64;
+    std::size_t max_nodes = 1'000'000;  // after alias expansion
+};
+
+struct LoadResult {
+    DesiredState state;
+    Diagnostics diagnostics;
+};
+
+// Parses one YAML text (a file may hold several documents). `display_name` is used in
+// locations. Appends agents and diagnostics to `out`.
+//
+// Rules (details in the schema's descriptions and in loader.cpp):
+// - each non-empty document is one agent; it must be a mapping with a `name`;
+// - a scalar takes the type the schema gives its field: a string field keeps the source text
+//   (`language: no` -> "no", `destination: 0101` -> "0101"); boolean fields accept
+//   true/false/yes/no/on/off in any case; integer fields decimal digits only; quoted scalars
+//   are always strings; `null`, `~` or an empty value is null where the schema allows it;
+// - inside free-form objects (normalizers, transfer_config) the YAML 1.2 core types apply,
+//   except that an integer with a leading zero stays a string;
+// - `${env:NAME}` in a string is replaced by the variable (recorded as a SecretRef, the value
+//   added to secret_values); `$${env:` is the literal text `${env:`;
+// - every error is collected, in source order, at most 200 per file; a document that is too
+//   large after alias expansion (max_nodes) or too deep (max_depth) is refused as a whole;
+// - a document with errors is still kept when it has a name (for the duplicate checks).
+//   Plan nothing while has_errors(diagnostics) holds.
+void load_yaml_text(std::string_view text, const std::string& display_name, const Schema& schema,
+                    const LoadOptions& options, LoadResult& out);
+
+// Loads every file, then checks cross-document rules (duplicate names without distinct uuids).
+LoadResult load_files(const std::vector<std::filesystem::path>& files,
+                      const std::filesystem::path& repo_root, const Schema& schema,
+                      const LoadOptions& options);
+
+// Cross-document checks alone (exposed for tests): one name in two documents unless both pin
+// (different) uuids; one uuid pinned twice; one phone number bound to two agents' call channel.
+void check_duplicates(LoadResult& result);
+
+}  // namespace reconcile

@@ -1,0 +1,32 @@
+#pragma once
+// Finds the agent files of a repository: `reconcile.yaml` (optional) at the root may set
+// `include:` globs and `api_url:`; by default every *.yaml / *.yml under agents/, recursively.
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "reconcile/model/diagnostics.hpp"
+
+namespace reconcile {
+
+struct RepositoryConfig {
+    std::filesystem::path root;
+    std::vector<std::string> include = {"agents/**/*.yaml", "agents/**/*.yml"};
+    std::optional<std::string> api_url;
+    std::optional<std::string> extends;  // reserved for shared base documents
+};
+
+struct RepositoryFiles {
+    RepositoryConfig config;
+    std::vector<std::filesystem::path> files;  // absolute, sorted by relative path
+    Diagnostics diagnostics;
+};
+
+// Reads reconcile.yaml (if present) and expands the include globs.
+RepositoryFiles discover_repository(const std::filesystem::path& root);
+
+// Glob match on '/'-separated relative paths: `*` within a segment, `**` across segments, `?`.
+bool glob_match(std::string_view pattern, std::string_view path);
+
+}  // namespace reconcile

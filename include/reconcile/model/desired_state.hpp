@@ -1,0 +1,52 @@
+#pragma once
+// The desired-state model: what the YAML documents in the repository say.
+#include <map>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "reconcile/model/diagnostics.hpp"
+#include "reconcile/util/json.hpp"
+
+namespace reconcile {
+
+// `channels: {call: {phone_number: "+39..."}}` or `{call: {phone_number_uuid: "..."}}`.
+struct CallBinding {
+    std::optional<std::string> phone_number;       // E.164
+    std::optional<std::string> phone_number_uuid;
+    SourceLocation where;                          // of the `call:` key
+};
+
+// A value that came from `${env:NAME}`; the plan keeps the template, never the value.
+struct SecretRef {
+    std::string pointer;     // JSON pointer into the body
+    std::string template_text;  // the original string, e.g. "Bearer ${env:CRM_TOKEN}"
+    std::vector<std::string> variables;  // NAMEs referenced
+};
+
+struct DesiredAgent {
+    std::string name;                    // trimmed, as the API will store it
+    std::optional<std::string> uuid;     // `uuid:` pins the document to a live agent
+    json::object body;                   // API fields only (no uuid/channels), typed per schema
+    std::optional<CallBinding> call;
+    SourceLocation where;                // start of the document
+    // JSON pointer (into body) -> where that key/value was written. "" = the document itself.
+    // Array elements are recorded too ("/guidelines/0"), and so are the reconciler keys
+    // ("/uuid", "/channels/call/phone_number") although they are not in the body.
+    std::unordered_map<std::string, SourceLocation> locations;
+    std::vector<SecretRef> secrets;
+
+    // Location of a pointer, or of its nearest written ancestor.
+    SourceLocation location_of(std::string_view pointer) const;
+};
+
+struct DesiredState {
+    std::vector<DesiredAgent> agents;
+    std::vector<std::string> files;      // every file read, repo-relative, sorted
+    std::string inputs_digest;           // sha256 over file names and contents
+    // Values substituted from the environment: used only to redact output, never printed.
+    std::vector<std::string> secret_values;
+};
+
+}  // namespace reconcile

@@ -1,0 +1,70 @@
+#pragma once
+// HTTPS transport (Boost.Beast + OpenSSL). TLS is always verified: chain, host name, SNI,
+// TLS 1.2 or newer. Connections are kept alive and reused.
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "reconcile/apply/agent_api.hpp"
+#include "reconcile/remote/endpoint.hpp"
+
+namespace reconcile {
+
+struct TlsOptions {
+    std::string ca_file;   // extra PEM bundle (a private CA); empty = system store
+                           // (SSL_CERT_FILE is honoured by OpenSSL's default paths)
+};
+
+struct Timeouts {
+    std::chrono::milliseconds connect{10'000};
+    std::chrono::milliseconds handshake{10'000};
+    std::chrono::milliseconds request{60'000};   // write request + read whole response
+};
+
+struct HttpRequest {
+    std::string method;   // "GET", "POST", "PATCH", "DELETE"
+    std::string target;   // full path incl. base and query: "/api/v1/agents?page=1"
+    std::string body;     // JSON text; empty = none
+};
+
+struct HttpResponse {
+    unsigned status = 0;
+    std::string content_type;
+    std::string body;
+    std::optional<std::string> retry_after;
+};
+
+struct TransportError {
+    using Kind = NetworkFailure;
+    Kind kind = Kind::Connect;
+    std::string message;        // names the problem ("certificate verify failed: ...")
+    bool request_sent = false;  // true when the server may have received (and committed) it
+};
+
+class HttpTransport {
+public:
+    virtual ~HttpTransport() = default;
+    virtual std::expected<HttpResponse, TransportError> send(const HttpRequest& request) = 0;
+};
+
+struct TransportOptions {
+    Endpoint endpoint;
+    TlsOptions tls;
+    Timeouts timeouts;
+    std::string bearer_token;                 // sent as Authorization; never logged
+    std::size_t max_response_bytes = 64 * 1024 * 1024;
+    std::string user_agent = "reconcile/0.1";
+};
+
+// One connection, opened lazily, reopened after the server closes it. Not thread-safe:
+// use one per worker. A bad CA file is reported by every send() (Kind::Tls); call
+// check_tls_options() first to fail early.
+std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options);
+
+// Checks that the TLS settings can be used (the CA file exists and holds certificates).
+// The error names the file and the problem.
+std::expected<void, std::string> check_tls_options(const TlsOptions& tls);
+
+}  // namespace reconcile

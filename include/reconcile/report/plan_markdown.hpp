@@ -1,0 +1,14 @@
+#pragma once
+// A plan as Markdown for a pull-request comment: a summary first (counts, then agents by name
+// grouped by action), then each agent's changes in a collapsible block with a ```diff listing,
+// cut to fit the comment size limit (details first, the summary last).
+#include <string>
+
+#include "reconcile/model/plan.hpp"
+#include "reconcile/report/markdown.hpp"
+
+namespace reconcile {
+
+std::string render_markdown(const Plan& plan, const MarkdownOptions& options = {});
+
+}  // namespace reconcile

@@ -1,0 +1,34 @@
+#pragma once
+// Small helpers over boost::json shared by every stage.
+#include <boost/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace reconcile {
+
+namespace json = boost::json;
+
+// Pretty printer with two-space indent (plan files, export debugging).
+std::string to_pretty_json(const json::value& v);
+
+// RFC 6901 pointer helpers: "/settings/voice" and escaping of '~' and '/'.
+std::string pointer_append(std::string_view pointer, std::string_view token);
+std::string pointer_append(std::string_view pointer, std::size_t index);
+// "/settings/voice/interaction" -> "settings.voice.interaction"; "/guidelines/0/content" ->
+// "guidelines[0].content". Used in messages and plan output.
+std::string pointer_to_display(std::string_view pointer);
+
+// Value at a pointer, or nullptr.
+const json::value* find_pointer(const json::value& root, std::string_view pointer);
+json::value* find_pointer(json::value& root, std::string_view pointer);
+
+std::optional<std::string> get_string(const json::object& o, std::string_view key);
+
+// A double holding a whole number in int64 range (so it can be written as an integer).
+bool whole_in_int64(double d);
+
+// A short one-line rendering of a value for plan output ("\"text\"", 3, true, null, [2 items]).
+std::string short_value(const json::value& v, std::size_t max_len = 80);
+
+}  // namespace reconcile

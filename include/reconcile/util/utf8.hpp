@@ -1,0 +1,29 @@
+#pragma once
+// UTF-8: decoding, validation, cutting on character boundaries, and making text safe to show.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace reconcile {
+
+// Decodes one UTF-8 sequence at s[i] and advances i; a malformed byte gives U+FFFD and
+// advances by one.
+char32_t next_code_point(std::string_view s, std::size_t& i);
+
+// Byte offset of the first byte that is not part of well-formed UTF-8 (overlong forms,
+// surrogates and code points above U+10FFFF included), or nullopt.
+std::optional<std::size_t> invalid_utf8_offset(std::string_view s);
+
+// The longest prefix of at most `max_bytes` bytes that does not end inside a sequence.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+// `s` cut to at most `max_bytes` bytes (the marker included), ending with `marker` when cut.
+std::string cut_utf8(std::string_view s, std::size_t max_bytes, std::string_view marker = "…");
+
+// Text safe to print on a terminal or in a CI log: C0 and C1 control characters (escape
+// sequences, BEL, carriage return...) and Unicode line/paragraph separators and bidi controls
+// are written as \xNN or \u{NNNN}; tab and newline are kept when `keep_newlines`, else escaped.
+// Invalid UTF-8 bytes are written as \xNN. Text that needs none of this is returned as is.
+std::string printable(std::string_view s, bool keep_newlines = true);
+
+}  // namespace reconcile

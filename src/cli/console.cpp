@@ -1,0 +1,60 @@
+#include "console.hpp"
+
+#include <spdlog/sinks/base_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+#include <mutex>
+
+#include "options.hpp"
+
+namespace reconcile::cli {
+
+namespace {
+
+// spdlog sink that redacts before writing to stderr.
+class RedactingSink final : public spdlog::sinks::base_sink<std::mutex> {
+public:
+    explicit RedactingSink(const Redactor& r) : redactor_(r) {}
+
+protected:
+    void sink_it_(const spdlog::details::log_msg& msg) override {
+        spdlog::memory_buf_t formatted;
+        formatter_->format(msg, formatted);
+        std::cerr << redactor_.apply(std::string_view(formatted.data(), formatted.size()));
+    }
+    void flush_() override { std::cerr.flush(); }
+
+private:
+    const Redactor& redactor_;
+};
+
+}  // namespace
+
+void Console::out(std::string_view text) {
+    std::cout << redactor.apply(text);
+    std::cout.flush();
+}
+
+void Console::err(std::string_view text) {
+    std::cerr << redactor.apply(text);
+    std::cerr.flush();
+}
+
+void print_diagnostics(Console& console, const Diagnostics& diags) {
+    for (const auto& d : diags) console.err(d.format() + "\n");
+}
+
+void setup_logging(const GlobalOptions& g, const Redactor& redactor) {
+    auto sink = std::make_shared<RedactingSink>(redactor);
+    auto logger = std::make_shared<spdlog::logger>("reconcile", sink);
+    logger->set_pattern("%^%l%$: %v");
+    auto level = spdlog::level::warn;
+    if (g.verbosity == 1) level = spdlog::level::info;
+    if (g.verbosity >= 2) level = spdlog::level::debug;
+    if (!g.log_level.empty()) level = spdlog::level::from_str(g.log_level);
+    logger->set_level(level);
+    spdlog::set_default_logger(logger);
+}
+
+}  // namespace reconcile::cli

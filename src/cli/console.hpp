@@ -1,0 +1,28 @@
+#pragma once
+// The only place that prints: standard output and error, and spdlog's sink, all through the
+// redactor.
+#include <string>
+#include <string_view>
+
+#include "reconcile/cli/redact.hpp"
+#include "reconcile/model/diagnostics.hpp"
+
+namespace reconcile::cli {
+
+struct GlobalOptions;
+
+// Everything printed goes through the redactor: the token and ${env:} values never appear.
+struct Console {
+    Redactor redactor;
+    bool color = false;
+    void out(std::string_view text);    // standard output
+    void err(std::string_view text);    // standard error
+    void error(std::string_view message) { err("error: " + std::string(message) + "\n"); }
+};
+
+void print_diagnostics(Console& console, const Diagnostics& diags);
+
+// spdlog writes through the console's redactor, at the level -v/-vv/--log-level ask for.
+void setup_logging(const GlobalOptions& g, const Redactor& redactor);
+
+}  // namespace reconcile::cli

@@ -1,0 +1,203 @@
+#include "workspace.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "reconcile/config/process_env.hpp"
+#include "reconcile/engine/planner.hpp"
+#include "reconcile/engine/secrets.hpp"
+#include "reconcile/util/text.hpp"
+
+namespace reconcile::cli {
+
+// Resolve the plan's ${env:} templates for execution; prints problems.
+bool unseal(Console& console, Plan& plan, const std::string& key) {
+    auto problems = unseal_secrets(plan, process_env, key);
+    for (const auto& p : problems) console.error(p);
+    if (!problems.empty()) console.err("Nothing was changed.\n");
+    for (const auto& step : plan.steps)
+        for (const auto& sec : step.secrets)
+            if (auto* v = find_pointer(step.request.body, sec.pointer); v && v->is_string())
+                console.redactor.add(v->get_string());
+    return problems.empty();
+}
+
+std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
+                                    bool warnings_are_errors) {
+    LoadedRepo repo;
+    repo.files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal());
+    print_diagnostics(console, repo.files.diagnostics);
+    if (has_errors(repo.files.diagnostics)) return std::nullopt;
+    LoadOptions options;
+    options.getenv = process_env;
+    options.unset_env_is_error = unset_env_is_error;
+    repo.loaded = load_files(repo.files.files, repo.files.config.root, Schema::agent(), options);
+    for (const auto& s : repo.loaded.state.secret_values) console.redactor.add(s);
+    print_diagnostics(console, repo.loaded.diagnostics);
+    bool failed = has_errors(repo.loaded.diagnostics);
+    if (warnings_are_errors && !repo.loaded.diagnostics.empty()) failed = true;
+    if (failed) {
+        std::size_t errors = 0, warnings = 0;
+        for (const auto& d : repo.loaded.diagnostics) (d.severity == Severity::Error ? errors : warnings)++;
+        console.err(std::to_string(errors) + " error(s), " + std::to_string(warnings) + " warning(s) in " +
+                    std::to_string(repo.loaded.state.files.size()) + " file(s)\n");
+        return std::nullopt;
+    }
+    return repo;
+}
+
+// Keep only the named agents; an unknown name is an error.
+bool filter_agents(Console& console, DesiredState& state, const std::vector<std::string>& names) {
+    if (names.empty()) return true;
+    std::set<std::string> wanted(names.begin(), names.end());
+    std::set<std::string> seen;
+    std::vector<DesiredAgent> kept;
+    for (auto& a : state.agents) {
+        if (wanted.count(a.name)) {
+            seen.insert(a.name);
+            kept.push_back(std::move(a));
+        }
+    }
+    bool ok = true;
+    for (const auto& n : wanted) {
+        if (!seen.count(n)) {
+            console.error("--agent \"" + n + "\": no document in the repository defines an agent with that name");
+            ok = false;
+        }
+    }
+    state.agents = std::move(kept);
+    return ok;
+}
+
+std::optional<Connection> connect(Console& console, const GlobalOptions& g,
+                                  const std::optional<std::string>& config_url) {
+    std::string url = g.api_url;
+    if (url.empty()) url = process_setting("MIHU_API_URL").value_or("");
+    if (url.empty() && config_url) url = *config_url;
+    if (url.empty()) {
+        console.error("no API URL: set MIHU_API_URL to the workspace URL (e.g. https://acme.mihu.ai) or pass --api-url");
+        return std::nullopt;
+    }
+    auto endpoint = Endpoint::parse(url);
+    if (!endpoint) {
+        console.error("API URL \"" + url + "\": " + endpoint.error());
+        return std::nullopt;
+    }
+    std::string token;
+    if (!g.token_file.empty()) {
+        std::ifstream in(g.token_file);
+        if (!in) {
+            console.error("--token-file " + g.token_file + ": cannot read the file");
+            return std::nullopt;
+        }
+        std::stringstream ss;
+        ss << in.rdbuf();
+        token = std::string(php_trim(ss.str()));
+        if (token.empty()) {
+            console.error("--token-file " + g.token_file + ": the file is empty");
+            return std::nullopt;
+        }
+    } else {
+        token = std::string(php_trim(process_setting("MIHU_API_TOKEN").value_or("")));
+    }
+    if (token.empty()) {
+        console.error("no API token: set MIHU_API_TOKEN or pass --token-file FILE");
+        return std::nullopt;
+    }
+    console.redactor.add(token);
+    if (auto tls = check_tls_options(TlsOptions{g.ca_file}); !tls) {
+        console.error(tls.error());
+        return std::nullopt;
+    }
+
+    Connection c;
+    c.endpoint = *endpoint;
+    c.token = token;
+    TransportOptions t;
+    t.endpoint = *endpoint;
+    t.tls.ca_file = g.ca_file;
+    t.bearer_token = token;
+    t.timeouts.connect = std::chrono::milliseconds(static_cast<long>(g.connect_timeout_s * 1000));
+    t.timeouts.handshake = t.timeouts.connect;
+    t.timeouts.request = std::chrono::milliseconds(static_cast<long>(g.timeout_s * 1000));
+    c.transport_options = t;
+    RetryPolicy policy;
+    policy.max_attempts = g.max_attempts;
+    policy.max_retry_time = std::chrono::milliseconds(static_cast<long>(g.max_retry_time_s * 1000));
+    c.limiter = std::make_unique<AdaptiveRateLimiter>();
+    c.retrier = std::make_unique<Retrier>(policy, c.limiter.get());
+    c.api = &c.add_worker();
+    return c;
+}
+
+std::optional<LiveState> fetch_live(Console& console, AgentApi& api, bool need_numbers) {
+    LiveState live;
+    auto agents = api.list_agents();
+    if (!agents) {
+        console.error(agents.error().describe());
+        return std::nullopt;
+    }
+    live.agents = std::move(*agents);
+    if (need_numbers) {
+        auto numbers = api.list_phone_numbers();
+        if (!numbers) {
+            console.error(numbers.error().describe());
+            return std::nullopt;
+        }
+        live.phone_numbers = std::move(*numbers);
+        live.phone_numbers_loaded = true;
+    }
+    spdlog::info("read {} live agents{}", live.agents.size(),
+                 need_numbers ? ", " + std::to_string(live.phone_numbers.size()) + " phone numbers" : "");
+    return live;
+}
+
+bool write_file(Console& console, const std::string& path, const std::string& content) {
+    std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) {
+            console.error("cannot write " + path);
+            return false;
+        }
+        out << content;
+        if (!out.flush()) {
+            console.error("cannot write " + path);
+            return false;
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        console.error("cannot write " + path);
+        return false;
+    }
+    return true;
+}
+
+// validate + fetch + diff; prints errors. Used by plan and apply.
+std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions& g, const CommandOptions& c) {
+    auto repo = load_repo(console, g, /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
+    if (!repo) return std::nullopt;
+    if (!filter_agents(console, repo->loaded.state, c.agents)) return std::nullopt;
+    auto conn = connect(console, g, repo->files.config.api_url);
+    if (!conn) return std::nullopt;
+    bool need_numbers = false;
+    for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
+    auto live = fetch_live(console, *conn->api, need_numbers);
+    if (!live) return std::nullopt;
+    auto result = make_plan(repo->loaded.state, *live, Schema::agent());
+    print_diagnostics(console, result.diagnostics);
+    if (has_errors(result.diagnostics)) return std::nullopt;
+    result.plan.api_url = conn->endpoint.url();
+    result.plan.inputs_digest = repo->loaded.state.inputs_digest;
+    // Printed and saved plans carry ${env:} templates, never the values.
+    seal_secrets(result.plan, repo->loaded.state, conn->token);
+    return PlannedRun{std::move(*repo), std::move(*conn), std::move(result.plan)};
+}
+
+
+}  // namespace reconcile::cli

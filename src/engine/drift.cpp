@@ -1,0 +1,95 @@
+// Drift: git (the documents) against the workspace (live agents and phone bindings).
+#include "reconcile/engine/drift.hpp"
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "reconcile/engine/diff.hpp"
+#include "reconcile/engine/matching.hpp"
+#include "reconcile/engine/secrets.hpp"
+#include "reconcile/util/text.hpp"
+
+namespace reconcile {
+
+namespace {
+
+// The document's call channel against the workspace's bindings; nullopt when it holds.
+std::optional<ChannelDrift> check_channel(const DesiredAgent& d, const LiveAgent& agent, const LiveState& live) {
+    const CallBinding& call = *d.call;
+    ChannelDrift drift;
+    drift.agent_name = d.name;
+    drift.agent_uuid = agent.uuid;
+    drift.source = call.where;
+    drift.phone_number = call.phone_number.value_or(call.phone_number_uuid.value_or(""));
+    const PhoneNumber* number = find_phone_number(call, live.phone_numbers);
+    if (!number) {
+        drift.kind = ChannelDrift::Kind::NumberMissing;
+        return drift;
+    }
+    drift.phone_number = number->number;
+    drift.phone_number_uuid = number->uuid;
+    if (number->call_bound && number->call_agent_uuid == agent.uuid) return std::nullopt;
+    if (number->call_bound) {
+        drift.kind = ChannelDrift::Kind::HeldByOther;
+        drift.holder_uuid = number->call_agent_uuid;
+        drift.holder_name = number->call_agent_name;
+    }
+    return drift;
+}
+
+}  // namespace
+
+std::string_view to_string(ChannelDrift::Kind k) {
+    switch (k) {
+        case ChannelDrift::Kind::Unbound: return "unbound";
+        case ChannelDrift::Kind::HeldByOther: return "held_by_other";
+        case ChannelDrift::Kind::NumberMissing: return "number_missing";
+    }
+    return "?";
+}
+
+bool DriftReport::has_managed_drift() const { return !drifted.empty() || !missing.empty() || !channels.empty(); }
+bool DriftReport::has_drift() const { return has_managed_drift() || !unmanaged.empty(); }
+
+DriftReport detect_drift(const DesiredState& desired, const LiveState& live, const Schema& schema) {
+    DriftReport report;
+    const Matching m = match_documents(desired, live);
+    for (std::size_t i = 0; i < desired.agents.size(); ++i) {
+        const DesiredAgent& d = desired.agents[i];
+        for (const auto& diag : m.diagnostics[i]) report.diagnostics.push_back(diag);
+        const DocumentMatch& match = m.documents[i];
+        if (match.kind == MatchKind::Absent)
+            report.missing.push_back(MissingAgent{d.name, std::nullopt, d.where});
+        if (match.kind == MatchKind::PinnedMissing)
+            report.missing.push_back(MissingAgent{d.name, d.uuid, d.location_of("/uuid")});
+        const LiveAgent* agent = match.kind == MatchKind::Live ? match.live : nullptr;
+        if (!agent) continue;
+        auto diff = diff_agent(d.body, agent->body, schema);
+        show_secret_templates(diff.changes, diff.change_pointers, d.secrets);
+        const bool fields_match = diff.changes.empty();
+        if (!fields_match) report.drifted.push_back(DriftedAgent{d.name, agent->uuid, d.where, std::move(diff.changes)});
+
+        bool channel_holds = true;
+        if (d.call && (d.call->phone_number || d.call->phone_number_uuid)) {
+            if (!live.phone_numbers_loaded) {
+                report.diagnostics.push_back(make_error(d.call->where, "agent " + quoted(d.name) +
+                                                                           ": the workspace's phone numbers were not "
+                                                                           "read, so the call channel cannot be checked"));
+            } else if (auto c = check_channel(d, *agent, live)) {
+                report.channels.push_back(std::move(*c));
+                channel_holds = false;
+            }
+        }
+        if (fields_match && channel_holds) report.in_sync.push_back(d.name);
+    }
+    for (const auto& a : live.agents)
+        if (!m.referenced.count(a.uuid)) report.unmanaged.push_back(UnmanagedAgent{a.name, a.uuid, a.updated_at});
+    std::sort(report.unmanaged.begin(), report.unmanaged.end(), [](const UnmanagedAgent& x, const UnmanagedAgent& y) {
+        return std::tie(x.name, x.uuid) < std::tie(y.name, y.uuid);
+    });
+    return report;
+}
+
+}  // namespace reconcile

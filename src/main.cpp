@@ -1,3 +1,0 @@
-#include "reconcile/cli.hpp"
-
-int main(int argc, char** argv) { return reconcile::run_cli(argc, argv); }

@@ -1,0 +1,56 @@
+// Reading agents and phone numbers out of API responses.
+#include "reconcile/model/live_state.hpp"
+
+namespace reconcile {
+
+namespace {
+
+// The string at `key`; empty when absent, null or not a string.
+std::string text(const json::object& o, std::string_view key) {
+    auto it = o.find(key);
+    if (it == o.end() || !it->value().is_string()) return {};
+    return std::string(it->value().get_string());
+}
+
+}  // namespace
+
+std::optional<LiveAgent> live_agent_from_json(const json::object& o) {
+    LiveAgent agent;
+    agent.uuid = text(o, "agent_uuid");
+    if (agent.uuid.empty()) return std::nullopt;
+    agent.name = text(o, "name");
+    agent.updated_at = text(o, "updated_at");
+    agent.body = o;
+    return agent;
+}
+
+std::optional<PhoneNumber> phone_number_from_json(const json::object& o) {
+    PhoneNumber number;
+    number.uuid = text(o, "phone_number_uuid");
+    if (number.uuid.empty()) return std::nullopt;
+    number.number = text(o, "number");
+
+    // bindings.call = {bound, agent_uuid, agent_name}. A null (or missing) agent_uuid means the
+    // call channel is unbound whatever `bound` says; `bound: false` wins over a stale uuid.
+    const json::object* call = nullptr;
+    if (auto b = o.find("bindings"); b != o.end() && b->value().is_object()) {
+        const auto& bindings = b->value().get_object();
+        if (auto c = bindings.find("call"); c != bindings.end() && c->value().is_object())
+            call = &c->value().get_object();
+    }
+    if (call) {
+        const std::string agent_uuid = text(*call, "agent_uuid");
+        bool bound = !agent_uuid.empty();
+        if (auto f = call->find("bound"); f != call->end() && f->value().is_bool() &&
+                                          !f->value().get_bool())
+            bound = false;
+        if (bound) {
+            number.call_bound = true;
+            number.call_agent_uuid = agent_uuid;
+            number.call_agent_name = text(*call, "agent_name");
+        }
+    }
+    return number;
+}
+
+}  // namespace reconcile

@@ -1,0 +1,457 @@
+// HTTPS transport: Boost.Beast over OpenSSL, one kept-alive connection per transport.
+//
+// Every network step is an asynchronous operation run on a private io_context inside send(),
+// so each one is bounded by a deadline (tcp_stream::expires_after): a server that accepts a
+// connection and then stops answering produces a Timeout error, never a hang.
+//
+// TLS is always verified: the chain against the system store (OpenSSL's default paths, which
+// honour SSL_CERT_FILE / SSL_CERT_DIR) plus an optional extra CA file, the host name (or IP
+// address) against the certificate, TLS 1.2 or newer, SNI for host names.
+//
+// The bearer token is only ever written into the Authorization header of outgoing requests;
+// it is never logged and never part of an error message.
+#include "reconcile/remote/https_transport.hpp"
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
+#include <openssl/x509v3.h>
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <optional>
+
+namespace reconcile {
+
+namespace asio = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+using boost::system::error_code;
+
+// ---------------------------------------------------------------------------------------------
+// TLS context
+
+namespace {
+
+std::string openssl_error_text() {
+    const unsigned long code = ERR_get_error();
+    ERR_clear_error();
+    if (code == 0) return "unknown OpenSSL error";
+    char buf[256];
+    ERR_error_string_n(code, buf, sizeof buf);
+    return buf;
+}
+
+// Builds the client context. Errors name the CA file and the problem.
+std::expected<void, std::string> configure_context(ssl::context& ctx, const TlsOptions& tls) {
+    ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                    ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
+    if (SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION) != 1)
+        return std::unexpected("cannot require TLS 1.2: " + openssl_error_text());
+    ctx.set_verify_mode(ssl::verify_peer);
+    error_code ec;
+    ctx.set_default_verify_paths(ec);  // a missing system store is not fatal with a CA file
+    if (ec) spdlog::debug("tls: no default verify paths: {}", ec.message());
+    if (!tls.ca_file.empty()) {
+        std::ifstream probe(tls.ca_file, std::ios::binary);
+        if (!probe) {
+            const int err = errno;
+            return std::unexpected("cannot read CA file '" + tls.ca_file + "': " +
+                                   (err ? std::strerror(err) : "cannot open"));
+        }
+        std::string head(4096, '\0');
+        probe.read(head.data(), static_cast<std::streamsize>(head.size()));
+        head.resize(static_cast<std::size_t>(probe.gcount()));
+        if (head.find("-----BEGIN") == std::string::npos)
+            return std::unexpected("CA file '" + tls.ca_file +
+                                   "' holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)");
+        ERR_clear_error();
+        ctx.load_verify_file(tls.ca_file, ec);
+        if (ec)
+            return std::unexpected("cannot load CA file '" + tls.ca_file + "': " + ec.message());
+    }
+    return {};
+}
+
+}  // namespace
+
+std::expected<void, std::string> check_tls_options(const TlsOptions& tls) {
+    ssl::context ctx(ssl::context::tls_client);
+    return configure_context(ctx, tls);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport
+
+namespace {
+
+std::string seconds_text(std::chrono::milliseconds d) {
+    if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + "s";
+    return std::to_string(d.count()) + "ms";
+}
+
+bool is_reset(const error_code& ec) {
+    return ec == http::error::end_of_stream || ec == asio::error::eof ||
+           ec == asio::error::connection_reset || ec == asio::error::connection_aborted ||
+           ec == asio::error::broken_pipe || ec == asio::error::not_connected ||
+           ec == ssl::error::stream_truncated || ec == http::error::partial_message;
+}
+
+const char* verify_hint(long result) {
+    switch (result) {
+        case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+        case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+        case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+            return "; if the server uses a private CA, pass its certificate with --ca-file";
+        default:
+            return "";
+    }
+}
+
+class HttpsTransport final : public HttpTransport {
+public:
+    explicit HttpsTransport(const TransportOptions& options)
+        : opts_(options), ctx_(ssl::context::tls_client) {
+        if (auto ok = configure_context(ctx_, opts_.tls); !ok) init_error_ = ok.error();
+        host_header_ = opts_.endpoint.authority();
+        where_ = opts_.endpoint.host_port();
+        ip_host_ = opts_.endpoint.ip_literal();
+    }
+
+    ~HttpsTransport() override { close(); }
+
+    std::expected<HttpResponse, TransportError> send(const HttpRequest& request) override {
+        if (init_error_) return std::unexpected(TransportError{TransportError::Kind::Tls, *init_error_, false});
+
+        // An idle kept-alive connection the server has closed (or that holds unexpected bytes)
+        // is dropped before use, so that most stale connections never see a request.
+        if (stream_ && requests_on_connection_ > 0 && !connection_looks_alive()) {
+            spdlog::debug("http: connection #{} was closed by the server while idle; reconnecting",
+                          connection_id_);
+            close();
+        }
+
+        const bool reused = stream_ && requests_on_connection_ > 0;
+        Attempt first = send_once(request);
+        if (first.result || !reused || first.got_response_bytes ||
+            first.result.error().kind != TransportError::Kind::Reset)
+            return std::move(first.result);
+
+        // The reused connection failed before any byte of a response arrived: the server most
+        // likely closed it while it was idle. GET and PATCH are resent once on a fresh
+        // connection; a POST may have been received, so the caller must decide.
+        close();
+        if (request.method == "GET" || request.method == "PATCH") {
+            spdlog::debug("http: {} {}: kept-alive connection was stale; resending once",
+                          request.method, request.target);
+            return std::move(send_once(request).result);
+        }
+        TransportError err = first.result.error();
+        err.request_sent = true;
+        err.message += " (on a reused connection; the server may have received the request)";
+        return std::unexpected(std::move(err));
+    }
+
+private:
+    struct Attempt {
+        std::expected<HttpResponse, TransportError> result;
+        bool got_response_bytes = false;
+    };
+
+    using Stream = beast::ssl_stream<beast::tcp_stream>;
+
+    // Runs the io_context until `done` or until `limit` (a backstop: the stream's own
+    // deadline normally fires first). On the backstop the socket is closed and the handlers
+    // drained, so the operation has completed with an error when this returns. (A cancelled
+    // name lookup completes when the system resolver returns, which its own timeouts bound.)
+    void run(const bool& done, std::chrono::milliseconds limit, tcp::resolver* resolver = nullptr) {
+        ioc_.restart();
+        ioc_.run_for(limit);
+        if (!done) {
+            if (resolver) resolver->cancel();
+            if (stream_) {
+                error_code ignored;
+                beast::get_lowest_layer(*stream_).socket().close(ignored);
+            }
+            ioc_.restart();
+            ioc_.run();
+            timed_out_by_backstop_ = true;
+        }
+    }
+
+    void close() {
+        if (stream_) {
+            error_code ignored;
+            beast::get_lowest_layer(*stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+            beast::get_lowest_layer(*stream_).socket().close(ignored);
+            stream_.reset();
+            // Drain handlers that may still refer to the closed stream.
+            ioc_.restart();
+            ioc_.poll();
+        }
+        requests_on_connection_ = 0;
+        buffer_.clear();
+    }
+
+    bool connection_looks_alive() {
+        auto& sock = beast::get_lowest_layer(*stream_).socket();
+        if (!sock.is_open()) return false;
+        pollfd p{};
+        p.fd = sock.native_handle();
+        p.events = POLLIN;
+        const int n = ::poll(&p, 1, 0);
+        // Readable while idle means EOF, a reset or bytes nobody asked for: do not reuse.
+        return n == 0;
+    }
+
+    std::optional<TransportError> connect() {
+        using Kind = TransportError::Kind;
+        const auto& ep = opts_.endpoint;
+        const auto backstop = opts_.timeouts.connect + std::chrono::seconds(5);
+        timed_out_by_backstop_ = false;
+
+        // Resolve.
+        tcp::resolver resolver(ioc_);
+        tcp::resolver::results_type results;
+        error_code ec;
+        bool done = false;
+        resolver.async_resolve(ep.host, ep.port,
+                               [&](error_code e, tcp::resolver::results_type r) {
+                                   ec = e;
+                                   results = std::move(r);
+                                   done = true;
+                               });
+        run(done, opts_.timeouts.connect, &resolver);
+        if (timed_out_by_backstop_)
+            return TransportError{Kind::Timeout,
+                                  "resolving host '" + ep.host + "' timed out after " +
+                                      seconds_text(opts_.timeouts.connect),
+                                  false};
+        if (ec)
+            return TransportError{Kind::Resolve,
+                                  "cannot resolve host '" + ep.host + "': " + ec.message(), false};
+
+        // TCP connect.
+        stream_.emplace(ioc_, ctx_);
+        ++connection_id_;
+        requests_on_connection_ = 0;
+        buffer_.clear();
+        auto& lowest = beast::get_lowest_layer(*stream_);
+        lowest.expires_after(opts_.timeouts.connect);
+        done = false;
+        lowest.async_connect(results, [&](error_code e, const tcp::endpoint&) {
+            ec = e;
+            done = true;
+        });
+        run(done, backstop);
+        if (ec) {
+            const bool timeout = ec == beast::error::timeout || timed_out_by_backstop_;
+            TransportError err{timeout ? Kind::Timeout : Kind::Connect,
+                               timeout ? "connecting to " + where_ + " timed out after " +
+                                             seconds_text(opts_.timeouts.connect)
+                                       : "cannot connect to " + where_ + ": " + ec.message(),
+                               false};
+            close();
+            return err;
+        }
+        error_code ignored;
+        lowest.socket().set_option(tcp::no_delay(true), ignored);
+
+        // TLS: SNI (host names only, per RFC 6066), host name or IP check, handshake.
+        SSL* ssl_handle = stream_->native_handle();
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl_handle);
+        if (ip_host_) {
+            if (X509_VERIFY_PARAM_set1_ip_asc(param, ep.host.c_str()) != 1) {
+                close();
+                return TransportError{Kind::Tls, "cannot set the IP address to verify for " + where_, false};
+            }
+        } else {
+            if (SSL_set_tlsext_host_name(ssl_handle, ep.host.c_str()) != 1) {
+                close();
+                return TransportError{Kind::Tls, "cannot set SNI for " + where_ + ": " + openssl_error_text(), false};
+            }
+            X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+            if (X509_VERIFY_PARAM_set1_host(param, ep.host.c_str(), 0) != 1) {
+                close();
+                return TransportError{Kind::Tls, "cannot set the host name to verify for " + where_, false};
+            }
+        }
+        stream_->set_verify_mode(ssl::verify_peer);
+
+        lowest.expires_after(opts_.timeouts.handshake);
+        done = false;
+        ERR_clear_error();
+        stream_->async_handshake(ssl::stream_base::client, [&](error_code e) {
+            ec = e;
+            done = true;
+        });
+        run(done, opts_.timeouts.handshake + std::chrono::seconds(5));
+        if (ec) {
+            TransportError err{Kind::Tls, "", false};
+            const long verify = SSL_get_verify_result(ssl_handle);
+            if (ec == beast::error::timeout || timed_out_by_backstop_) {
+                err.kind = Kind::Timeout;
+                err.message = "TLS handshake with " + where_ + " timed out after " +
+                              seconds_text(opts_.timeouts.handshake);
+            } else if (verify != X509_V_OK) {
+                err.message = "TLS handshake with " + where_ + " failed: certificate verify failed (" +
+                              X509_verify_cert_error_string(verify) + ")" + verify_hint(verify);
+            } else if (is_reset(ec)) {
+                err.message = "TLS handshake with " + where_ +
+                              " failed: the server closed the connection (" + ec.message() + ")";
+            } else {
+                std::string reason = ec.message();
+                if (ec.category() == asio::error::get_ssl_category()) {
+                    const char* r = ERR_reason_error_string(ec.value());
+                    if (r) reason = r;
+                }
+                err.message = "TLS handshake with " + where_ + " failed: " + reason;
+                if (reason.find("wrong version number") != std::string::npos)
+                    err.message += " (is the server speaking TLS on this port?)";
+            }
+            close();
+            return err;
+        }
+        spdlog::debug("http: connection #{} to {} established ({})", connection_id_, where_,
+                      SSL_get_version(ssl_handle));
+        return std::nullopt;
+    }
+
+    Attempt send_once(const HttpRequest& request) {
+        using Kind = TransportError::Kind;
+        Attempt attempt{std::unexpected(TransportError{}), false};
+        const auto started = std::chrono::steady_clock::now();
+
+        if (!stream_) {
+            if (auto err = connect()) {
+                attempt.result = std::unexpected(std::move(*err));
+                return attempt;
+            }
+        }
+
+        http::request<http::string_body> req;
+        req.version(11);
+        req.method_string(request.method);
+        req.target(request.target);
+        req.set(http::field::host, host_header_);
+        req.set(http::field::user_agent, opts_.user_agent);
+        req.set(http::field::accept, "application/json");
+        if (!opts_.bearer_token.empty())
+            req.set(http::field::authorization, "Bearer " + opts_.bearer_token);
+        if (!request.body.empty()) {
+            req.set(http::field::content_type, "application/json");
+            req.body() = request.body;
+        }
+        req.keep_alive(true);
+        req.prepare_payload();
+
+        auto& lowest = beast::get_lowest_layer(*stream_);
+        const auto backstop = opts_.timeouts.request + std::chrono::seconds(5);
+        timed_out_by_backstop_ = false;
+        lowest.expires_after(opts_.timeouts.request);  // one deadline for write + whole read
+
+        error_code ec;
+        bool done = false;
+        http::async_write(*stream_, req, [&](error_code e, std::size_t) {
+            ec = e;
+            done = true;
+        });
+        run(done, backstop);
+
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(opts_.max_response_bytes);
+        parser.header_limit(64 * 1024);
+        if (!ec) {
+            done = false;
+            http::async_read(*stream_, buffer_, parser, [&](error_code e, std::size_t) {
+                ec = e;
+                done = true;
+            });
+            run(done, backstop);
+        }
+        attempt.got_response_bytes = parser.got_some();
+        ++requests_on_connection_;
+        const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+
+        if (ec) {
+            TransportError err{Kind::Protocol, "", true};
+            if (ec == beast::error::timeout || timed_out_by_backstop_) {
+                err.kind = Kind::Timeout;
+                err.message = "timed out: no complete response from " + where_ + " within " +
+                              seconds_text(opts_.timeouts.request);
+            } else if (ec == http::error::body_limit) {
+                err.kind = Kind::TooLarge;
+                err.message = "response from " + where_ + " exceeds the limit of " +
+                              std::to_string(opts_.max_response_bytes) + " bytes";
+            } else if (is_reset(ec)) {
+                err.kind = Kind::Reset;
+                err.message = attempt.got_response_bytes
+                                  ? "connection to " + where_ + " closed in the middle of the response (" +
+                                        ec.message() + ")"
+                                  : "connection to " + where_ + " closed before a response arrived (" +
+                                        ec.message() + ")";
+            } else {
+                err.message = "bad HTTP response from " + where_ + ": " + ec.message();
+            }
+            spdlog::debug("http: {} {} failed after {} ms on connection #{}: {}", request.method,
+                          request.target, elapsed.count(), connection_id_, err.message);
+            close();
+            attempt.result = std::unexpected(std::move(err));
+            return attempt;
+        }
+
+        auto msg = parser.release();
+        HttpResponse response;
+        response.status = msg.result_int();
+        if (auto it = msg.find(http::field::content_type); it != msg.end())
+            response.content_type = std::string(it->value());
+        if (auto it = msg.find(http::field::retry_after); it != msg.end())
+            response.retry_after = std::string(it->value());
+        const bool keep = msg.keep_alive();
+        response.body = std::move(msg.body());
+        spdlog::debug("http: {} {} -> {} in {} ms (connection #{}, request {} on it)",
+                      request.method, request.target, response.status, elapsed.count(),
+                      connection_id_, requests_on_connection_);
+        if (!keep) close();
+        attempt.result = std::move(response);
+        return attempt;
+    }
+
+    TransportOptions opts_;
+    asio::io_context ioc_;
+    ssl::context ctx_;
+    std::optional<std::string> init_error_;
+    std::optional<Stream> stream_;
+    beast::flat_buffer buffer_;
+    std::string host_header_;
+    std::string where_;
+    bool ip_host_ = false;
+    bool timed_out_by_backstop_ = false;
+    std::size_t connection_id_ = 0;
+    std::size_t requests_on_connection_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options) {
+    return std::make_unique<HttpsTransport>(options);
+}
+
+}  // namespace reconcile

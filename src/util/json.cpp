@@ -1,0 +1,185 @@
+#include "reconcile/util/json.hpp"
+
+#include "reconcile/util/utf8.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <vector>
+
+namespace reconcile {
+
+namespace {
+void pretty(std::string& out, const json::value& v, int indent) {
+    const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
+    const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
+    switch (v.kind()) {
+        case json::kind::object: {
+            const auto& o = v.get_object();
+            if (o.empty()) { out += "{}"; return; }
+            out += "{\n";
+            bool first = true;
+            for (const auto& kv : o) {
+                if (!first) out += ",\n";
+                first = false;
+                out += inner + json::serialize(json::value(kv.key())) + ": ";
+                pretty(out, kv.value(), indent + 1);
+            }
+            out += "\n" + pad + "}";
+            return;
+        }
+        case json::kind::array: {
+            const auto& a = v.get_array();
+            if (a.empty()) { out += "[]"; return; }
+            out += "[\n";
+            bool first = true;
+            for (const auto& e : a) {
+                if (!first) out += ",\n";
+                first = false;
+                out += inner;
+                pretty(out, e, indent + 1);
+            }
+            out += "\n" + pad + "]";
+            return;
+        }
+        default:
+            out += json::serialize(v);
+    }
+}
+}  // namespace
+
+std::string to_pretty_json(const json::value& v) {
+    std::string out;
+    pretty(out, v, 0);
+    out += '\n';
+    return out;
+}
+
+std::string pointer_append(std::string_view pointer, std::string_view token) {
+    std::string out(pointer);
+    out += '/';
+    for (char c : token) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out += c;
+    }
+    return out;
+}
+
+std::string pointer_append(std::string_view pointer, std::size_t index) {
+    return std::string(pointer) + '/' + std::to_string(index);
+}
+
+namespace {
+std::vector<std::string> split_pointer(std::string_view pointer) {
+    std::vector<std::string> tokens;
+    if (pointer.empty()) return tokens;
+    std::size_t pos = pointer.front() == '/' ? 1 : 0;
+    while (true) {
+        auto next = pointer.find('/', pos);
+        std::string_view raw = pointer.substr(pos, next == std::string_view::npos ? next : next - pos);
+        std::string tok;
+        for (std::size_t i = 0; i < raw.size(); ++i) {
+            if (raw[i] == '~' && i + 1 < raw.size()) {
+                tok += raw[i + 1] == '1' ? '/' : '~';
+                ++i;
+            } else {
+                tok += raw[i];
+            }
+        }
+        tokens.push_back(std::move(tok));
+        if (next == std::string_view::npos) break;
+        pos = next + 1;
+    }
+    return tokens;
+}
+
+bool is_index(const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+}
+}  // namespace
+
+std::string pointer_to_display(std::string_view pointer) {
+    std::string out;
+    for (const auto& tok : split_pointer(pointer)) {
+        if (is_index(tok)) {
+            out += '[' + tok + ']';
+        } else {
+            if (!out.empty()) out += '.';
+            out += tok;
+        }
+    }
+    return out;
+}
+
+const json::value* find_pointer(const json::value& root, std::string_view pointer) {
+    const json::value* cur = &root;
+    for (const auto& tok : split_pointer(pointer)) {
+        if (cur->is_object()) {
+            cur = cur->get_object().if_contains(tok);
+        } else if (cur->is_array() && is_index(tok)) {
+            auto idx = std::stoul(tok);
+            const auto& a = cur->get_array();
+            cur = idx < a.size() ? &a[idx] : nullptr;
+        } else {
+            return nullptr;
+        }
+        if (!cur) return nullptr;
+    }
+    return cur;
+}
+
+json::value* find_pointer(json::value& root, std::string_view pointer) {
+    return const_cast<json::value*>(find_pointer(static_cast<const json::value&>(root), pointer));
+}
+
+std::optional<std::string> get_string(const json::object& o, std::string_view key) {
+    if (auto* v = o.if_contains(key); v && v->is_string()) return std::string(v->get_string());
+    return std::nullopt;
+}
+
+bool whole_in_int64(double d) {
+    // 2^63 is exactly representable; everything strictly below it fits.
+    constexpr double kTwo63 = 9223372036854775808.0;
+    return std::isfinite(d) && d == std::trunc(d) && d >= -kTwo63 && d < kTwo63;
+}
+
+std::string short_value(const json::value& v, std::size_t max_len) {
+    std::string out;
+    switch (v.kind()) {
+        case json::kind::array: {
+            auto n = v.get_array().size();
+            out = "[" + std::to_string(n) + (n == 1 ? " item]" : " items]");
+            break;
+        }
+        case json::kind::object: {
+            auto n = v.get_object().size();
+            out = "{" + std::to_string(n) + (n == 1 ? " field}" : " fields}");
+            break;
+        }
+        case json::kind::double_: {
+            double d = v.get_double();
+            // Print 1.0 as 1 and 0.5 as 0.5: the plan shows values, not encodings.
+            if (d == static_cast<double>(static_cast<long long>(d)) && d < 1e15 && d > -1e15) {
+                out = std::to_string(static_cast<long long>(d));
+            } else {
+                out = json::serialize(v);
+                auto e = out.find('E');
+                if (e != std::string::npos) {
+                    char buf[64];
+                    std::snprintf(buf, sizeof buf, "%.15g", d);
+                    out = buf;
+                }
+            }
+            break;
+        }
+        default:
+            out = json::serialize(v);
+    }
+    if (out.size() > max_len) {
+        out = std::string(utf8_prefix(out, max_len > 3 ? max_len - 3 : max_len)) + "...";
+        if (v.is_string()) out += "\"";
+    }
+    return out;
+}
+
+}  // namespace reconcile
