@@ -5,6 +5,10 @@
 namespace reconcile {
 
 json::value writable_copy(const json::value& v, const SchemaNode* node) {
+    // The live service may answer 10 as 10.0; an integer field is sent as an integer.
+    if (v.is_double() && node && node->allows(JsonType::Integer) && !node->allows(JsonType::Number) &&
+        whole_in_int64(v.get_double()))
+        return json::value(static_cast<std::int64_t>(v.get_double()));
     if (v.is_object()) {
         json::object out;
         for (const auto& kv : v.get_object()) {
@@ -41,6 +45,19 @@ bool has_object_items(const json::value& v) {
 
 const json::object* as_object(const json::value& v) { return v.is_object() ? &v.get_object() : nullptr; }
 
+// `base` with `top` laid over it: objects merge member by member, anything else in `top` wins.
+void overlay(json::value& base, const json::value& top) {
+    if (!base.is_object() || !top.is_object()) {
+        base = top;
+        return;
+    }
+    auto& b = base.get_object();
+    for (const auto& kv : top.get_object()) {
+        if (auto* existing = b.if_contains(kv.key())) overlay(*existing, kv.value());
+        else b.emplace(kv.key(), kv.value());
+    }
+}
+
 struct Differ {
     AgentDiff& out;
 
@@ -75,6 +92,18 @@ struct Differ {
                         out.notes.push_back(pointer_to_display(p) +
                                             " is sent whole: the API replaces this object, so fields not "
                                             "given in it return to the API's defaults");
+                    }
+                } else if (child && child->patch == PatchMode::Whole) {
+                    json::object sub;
+                    object(dv.get_object(), as_object(lv), child, p, patch ? &sub : nullptr);
+                    if (patch && !sub.empty()) {
+                        json::value whole = lv.is_object() ? writable_copy(lv, child) : json::value(json::object{});
+                        overlay(whole, writable_copy(dv, child));
+                        patch->insert_or_assign(kv.key(), std::move(whole));
+                        out.notes.push_back(pointer_to_display(p) +
+                                            " is sent whole (live values for the fields the document leaves "
+                                            "out): the API documentation does not say whether it is merged "
+                                            "or replaced");
                     }
                 } else {
                     json::object sub;

@@ -69,7 +69,11 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
                 step.agent_name = d.name;
                 step.agent_uuid = m.live->uuid;
                 step.source = d.where;
-                step.request = HttpCall{"PATCH", api_paths::agent(m.live->uuid), json::value(std::move(diff.patch))};
+                // The PATCH documentation marks `name` required: every update body carries it.
+                json::object body;
+                body.emplace("name", d.name);
+                for (auto& kv : diff.patch) body.insert_or_assign(kv.key(), std::move(kv.value()));
+                step.request = HttpCall{"PATCH", api_paths::agent(m.live->uuid), json::value(std::move(body))};
                 step.changes = std::move(diff.changes);
                 show_secret_templates(step.changes, diff.change_pointers, d.secrets);
                 step.notes = std::move(diff.notes);

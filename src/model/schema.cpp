@@ -120,8 +120,9 @@ struct Parser {
         if (auto* p = o.if_contains("x-patch"); p && p->is_string()) {
             if (p->get_string() == "replace") n->patch = PatchMode::Replace;
             else if (p->get_string() == "merge") n->patch = PatchMode::Merge;
+            else if (p->get_string() == "whole") n->patch = PatchMode::Whole;
             else {
-                error = where + ": x-patch must be \"merge\" or \"replace\"";
+                error = where + ": x-patch must be \"merge\", \"replace\" or \"whole\"";
                 return nullptr;
             }
         }

@@ -126,7 +126,8 @@ class UnchangedAndMinimalPatch(SimCase):
         patches = self.api_requests("PATCH")
         self.assertEqual(len(patches), 1)
         self.assertEqual(patches[0]["target"], f"/api/v1/agents/{LIVE_VOLVO}")
-        self.assertEqual(patches[0]["body"], {"settings": {"voice": {"interaction": {"max_silence_prompts": 5}}}})
+        self.assertEqual(patches[0]["body"], {"name": "Volvo Cagliari Service Agent",
+                                              "settings": {"voice": {"interaction": {"max_silence_prompts": 5}}}})
         self.run_reconcile("plan", "--detailed-exitcode", check=0)
 
     def test_changed_collection_is_sent_whole_with_a_note(self):
@@ -137,7 +138,7 @@ class UnchangedAndMinimalPatch(SimCase):
         self.assertIn("replaces", plan.stdout)  # the note about the API replacing collections
         self.run_reconcile("apply", "--auto-approve", check=0)
         patches = self.api_requests("PATCH")
-        self.assertEqual(patches[0]["body"], {"guidelines": [
+        self.assertEqual(patches[0]["body"], {"name": "Volvo Cagliari Service Agent", "guidelines": [
             {"content": "Always confirm vehicle VIN or license plate.", "order": 0},
             {"content": "Never quote warranty prices.", "order": 1}]})
         self.run_reconcile("plan", "--detailed-exitcode", check=0)
@@ -154,7 +155,7 @@ class UnchangedAndMinimalPatch(SimCase):
         text = VOICE_AGENT.replace("language: en", "language: null")
         self.write("agents/volvo.yaml", text)
         self.run_reconcile("apply", "--auto-approve", check=0)
-        self.assertEqual(self.api_requests("PATCH")[0]["body"], {"language": None})
+        self.assertEqual(self.api_requests("PATCH")[0]["body"], {"name": "Volvo Cagliari Service Agent", "language": None})
         self.assertIsNone(self.live_agent("Volvo Cagliari Service Agent")["language"])
 
 
@@ -205,7 +206,7 @@ class LargeWorkspace(SimCase):
         self.run_reconcile("apply", "--auto-approve", check=0)
         patches = self.api_requests("PATCH")
         self.assertEqual([p["target"] for p in patches], ["/api/v1/agents/00000000-0000-4000-8000-000000000230"])
-        self.assertEqual(patches[0]["body"], {"tone": "warm"})
+        self.assertEqual(patches[0]["body"], {"name": "Agent 230", "tone": "warm"})
 
 
 class Matching(SimCase):

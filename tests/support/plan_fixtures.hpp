@@ -94,6 +94,21 @@ inline constexpr std::string_view kTestSchema = R"({
       }
     },
     "intents": {"type": "array", "readOnly": true},
+    "appointments": {
+      "type": "object",
+      "x-patch": "whole",
+      "properties": {
+        "enabled": {"type": "boolean"},
+        "random_assignment": {"type": "boolean"},
+        "schedule_assignments": {
+          "type": "array",
+          "items": {"type": "object", "properties": {
+            "uuid": {"$ref": "#/$defs/item_uuid"},
+            "schedule_uuid": {"type": "string"},
+            "slot_rules": {"type": "object", "properties": {"max_appointments_per_day": {"type": "integer"}}}}}
+        }
+      }
+    },
     "created_at": {"type": "string", "readOnly": true},
     "updated_at": {"type": "string", "readOnly": true}
   }

@@ -24,7 +24,11 @@ namespace reconcile {
 enum class JsonType { Null, Boolean, Integer, Number, String, Object, Array };
 std::string_view to_string(JsonType t);
 
-enum class PatchMode { Merge, Replace };
+// How an object is updated by PATCH. Merge: only the changed leaves are sent (the API merges).
+// Replace: the desired object is sent as written (the API replaces it). Whole: when anything in
+// it changes, the complete object is sent, live values kept for the fields the document leaves
+// out; right whether the API merges or replaces the object.
+enum class PatchMode { Merge, Replace, Whole };
 
 struct SchemaNode {
     std::vector<JsonType> types;             // empty = any type

@@ -162,6 +162,28 @@ TEST_CASE("an object with x-patch replace is sent whole when anything in it chan
     CHECK(same.patch.empty());
 }
 
+TEST_CASE("an x-patch whole object is sent complete: live values under the document's") {
+    constexpr std::string_view live = R"({"name": "A", "appointments": {"enabled": true, "random_assignment": false,
+        "schedule_assignments": [{"uuid": "s-1", "schedule_uuid": "sch-1",
+                                  "slot_rules": {"max_appointments_per_day": 10.0}}]}})";
+    // Turning booking off must not wipe the assignments, whether the API merges or replaces.
+    auto d = diff(R"({"name": "A", "appointments": {"enabled": false}})", live);
+    REQUIRE(d.changes.size() == 1);
+    CHECK(d.changes[0].path == "appointments.enabled");
+    CHECK(json::serialize(d.patch) ==
+          R"({"appointments":{"enabled":false,"random_assignment":false,"schedule_assignments":)"
+          R"([{"schedule_uuid":"sch-1","slot_rules":{"max_appointments_per_day":10}}]}})");
+    REQUIRE(d.notes.size() == 1);
+    CHECK(d.notes[0].find("appointments is sent whole") == 0);
+
+    // Unchanged: nothing is sent at all.
+    CHECK(diff(R"({"name": "A", "appointments": {"enabled": true}})", live).patch.empty());
+    // A list the document gives replaces the live one inside the whole object.
+    auto lists = diff(R"({"name": "A", "appointments": {"schedule_assignments": []}})", live);
+    CHECK(json::serialize(lists.patch) ==
+          R"({"appointments":{"enabled":true,"random_assignment":false,"schedule_assignments":[]}})");
+}
+
 TEST_CASE("read-only fields are ignored on both sides") {
     auto d = diff(R"({"name": "Sales", "recommendations": "mine", "updated_at": "1999", "agent_uuid": "other",
                       "intents": [], "settings": {"memorize": {"enabled": false}}})",

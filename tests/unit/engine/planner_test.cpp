@@ -51,7 +51,7 @@ TEST_CASE("a document matches the live agent with the same (trimmed) name") {
     CHECK(s.request.method == "PATCH");
     CHECK(s.request.path == "/agents/u-sales");
     // The live name " Sales " trims to the desired one: only the tone changes.
-    CHECK(js(s.request.body) == R"({"tone":"Warm"})");
+    CHECK(js(s.request.body) == R"({"name":"Sales","tone":"Warm"})");
     REQUIRE(s.changes.size() == 1);
     CHECK(s.changes[0].path == "tone");
     CHECK(s.source.str() == "sales.yaml:1:1");
@@ -302,7 +302,7 @@ TEST_CASE("one desired agent among 250 live ones") {
     CHECK(r.diagnostics.empty());
     REQUIRE(r.plan.steps.size() == 1);
     CHECK(r.plan.steps[0].agent_uuid == "uuid-137");
-    CHECK(js(r.plan.steps[0].request.body) == R"({"tone":"changed"})");
+    CHECK(js(r.plan.steps[0].request.body) == R"({"name":"Agent 137","tone":"changed"})");
     // Live agents no document mentions are not managed: no deletes, nothing "unchanged".
     CHECK(r.plan.unchanged_agents.empty());
     CHECK(r.plan.counts().remove == 0);
@@ -326,7 +326,7 @@ TEST_CASE("changes show a secret's template, the body keeps the value for apply"
     REQUIRE(r.plan.steps.size() == 1);
     REQUIRE(r.plan.steps[0].changes.size() == 1);
     CHECK(js(r.plan.steps[0].changes[0].after) == "\"token ${env:TOKEN}\"");
-    CHECK(js(r.plan.steps[0].request.body) == R"({"description":"token s3cr3t-value"})");
+    CHECK(js(r.plan.steps[0].request.body) == R"({"name":"A","description":"token s3cr3t-value"})");
 }
 
 TEST_CASE("agent_fingerprint: normalized, key order, read-only fields and item uuids do not count") {
