@@ -36,8 +36,9 @@ std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bo
     LoadOptions options;
     options.getenv = process_env;
     options.unset_env_is_error = unset_env_is_error;
+    options.api_token = std::string(php_trim(process_setting("MIHU_API_TOKEN").value_or("")));
     repo.loaded = load_files(repo.files.files, repo.files.config.root, Schema::agent(), options);
-    for (const auto& s : repo.loaded.state.secret_values) console.redactor.add(s);
+    for (const auto& s : repo.loaded.state.secret_values) console.redactor.add(s.reveal());
     print_diagnostics(console, repo.loaded.diagnostics);
     bool failed = has_errors(repo.loaded.diagnostics);
     if (warnings_are_errors && !repo.loaded.diagnostics.empty()) failed = true;
@@ -189,13 +190,11 @@ std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
     auto live = fetch_live(console, *conn->api, need_numbers);
     if (!live) return std::nullopt;
-    auto result = make_plan(repo->loaded.state, *live, Schema::agent());
+    auto result = make_plan(repo->loaded.state, *live, Schema::agent(), conn->token);
     print_diagnostics(console, result.diagnostics);
     if (has_errors(result.diagnostics)) return std::nullopt;
     result.plan.api_url = conn->endpoint.url();
     result.plan.inputs_digest = repo->loaded.state.inputs_digest;
-    // Printed and saved plans carry ${env:} templates, never the values.
-    seal_secrets(result.plan, repo->loaded.state, conn->token);
     return PlannedRun{std::move(*repo), std::move(*conn), std::move(result.plan)};
 }
 

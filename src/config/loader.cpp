@@ -397,12 +397,31 @@ private:
             if (options_.unset_env_is_error) error(where, std::move(msg));
             else out_.diagnostics.push_back(make_warning(where, std::move(msg)));
         }
+        if (e.variables.empty()) return std::move(e.text);  // only `$${env:` escapes: plain text
+        for (const auto& name : e.variables) {
+            if (std::find(options_.token_variables.begin(), options_.token_variables.end(), name) !=
+                options_.token_variables.end()) {
+                error(where, "`" + display(ptr) + "`: ${env:" + name +
+                                 "} is the API token's variable; the token can never be part of an agent");
+                return text;
+            }
+        }
+        for (const auto& value : e.values) {
+            if (!options_.api_token.empty() && value.find(options_.api_token) != std::string::npos) {
+                error(where, "`" + display(ptr) + "`: the value of " + text +
+                                 " contains the API token; the token can never be part of an agent");
+                return text;
+            }
+        }
         auto& secrets = out_.state.secret_values;
-        for (const auto& value : e.values)
-            if (!value.empty() && std::find(secrets.begin(), secrets.end(), value) == secrets.end())
-                secrets.push_back(value);
-        if (!e.variables.empty()) agent_.secrets.push_back(SecretRef{ptr, text, e.variables});
-        return std::move(e.text);
+        for (const auto& value : e.values) {
+            SecretValue v(value);
+            if (!value.empty() && std::find(secrets.begin(), secrets.end(), v) == secrets.end()) secrets.push_back(v);
+        }
+        SecretRef ref{ptr, text, e.variables, std::nullopt};
+        if (e.unset.empty()) ref.value = SecretValue(std::move(e.text));
+        agent_.secrets.push_back(std::move(ref));
+        return text;  // the body keeps the template; the value lives only in the SecretRef
     }
 
     std::optional<std::string> lookup(const std::string& name) const {
@@ -485,6 +504,14 @@ void load_document(const YAML::Node& doc, const std::string& file, const Schema&
         auto* name = agent.body.if_contains("name");
         if (!name || !name->is_string()) return;  // missing or mistyped: reported above
         agent.name = std::string(php_trim(name->get_string()));
+        for (const auto& s : agent.secrets) {
+            if (s.pointer == "/name") {
+                conv.error(agent.location_of("/name"),
+                           "`name` cannot reference ${env:}: the name is shown in every plan, log and "
+                           "report; write it out");
+                return;
+            }
+        }
         if (agent.name.empty()) {
             conv.error(agent.location_of("/name"), "`name` is empty");
             return;

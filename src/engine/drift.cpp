@@ -66,8 +66,7 @@ DriftReport detect_drift(const DesiredState& desired, const LiveState& live, con
             report.missing.push_back(MissingAgent{d.name, d.uuid, d.location_of("/uuid")});
         const LiveAgent* agent = match.kind == MatchKind::Live ? match.live : nullptr;
         if (!agent) continue;
-        auto diff = diff_agent(d.body, agent->body, schema);
-        show_secret_templates(diff.changes, diff.change_pointers, d.secrets);
+        auto diff = diff_document(d, agent->body, schema);
         const bool fields_match = diff.changes.empty();
         if (!fields_match) report.drifted.push_back(DriftedAgent{d.name, agent->uuid, d.where, std::move(diff.changes)});
 

@@ -14,7 +14,8 @@
 
 namespace reconcile {
 
-PlanResult make_plan(const DesiredState& desired, const LiveState& live, const Schema& schema) {
+PlanResult make_plan(const DesiredState& desired, const LiveState& live, const Schema& schema,
+                     std::string_view secret_key) {
     PlanResult result;
     Plan& plan = result.plan;
     // Errors are gathered per document and reported in document order.
@@ -54,13 +55,14 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
             }
             step.request = HttpCall{"POST", api_paths::agents(), std::move(body)};
             // What the create sets, as changes from nothing.
+            // The body holds ${env:} templates as written; apply resolves them.
             auto sets = diff_agent(step.request.body.get_object(), json::object{}, schema);
             step.changes = std::move(sets.changes);
-            show_secret_templates(step.changes, sets.change_pointers, d.secrets);
+            step.secrets = plan_secrets(step.request.body, d.secrets, secret_key);
             step.precondition.name_absent = true;
             plan.steps.push_back(std::move(step));
         } else if (m.kind == MatchKind::Live) {
-            auto diff = diff_agent(d.body, m.live->body, schema);
+            auto diff = diff_document(d, m.live->body, schema);
             if (diff.patch.empty()) {
                 plan.unchanged_agents.push_back(d.name);
             } else {
@@ -75,7 +77,7 @@ PlanResult make_plan(const DesiredState& desired, const LiveState& live, const S
                 for (auto& kv : diff.patch) body.insert_or_assign(kv.key(), std::move(kv.value()));
                 step.request = HttpCall{"PATCH", api_paths::agent(m.live->uuid), json::value(std::move(body))};
                 step.changes = std::move(diff.changes);
-                show_secret_templates(step.changes, diff.change_pointers, d.secrets);
+                step.secrets = plan_secrets(step.request.body, d.secrets, secret_key);
                 step.notes = std::move(diff.notes);
                 step.precondition.agent_fingerprint = agent_fingerprint(m.live->body, schema);
                 step.precondition.updated_at = m.live->updated_at;

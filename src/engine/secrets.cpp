@@ -1,6 +1,7 @@
 #include "reconcile/engine/secrets.hpp"
 
 #include "reconcile/util/digest.hpp"
+#include "reconcile/util/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -14,40 +15,63 @@ std::string fingerprint(std::string_view key, const std::string& pointer, std::s
 
 }  // namespace
 
-void show_secret_templates(std::vector<FieldChange>& changes, const std::vector<std::string>& change_pointers,
-                           const std::vector<SecretRef>& secrets) {
-    const std::size_t n = std::min(changes.size(), change_pointers.size());
-    for (std::size_t i = 0; i < n; ++i) {
-        const std::string_view at = change_pointers[i];
-        json::value& shown = changes[i].after;
-        for (const SecretRef& ref : secrets) {
-            const std::string_view where = ref.pointer;
-            if (where == at) {
-                shown = json::string(ref.template_text);
-            } else if (where.size() > at.size() && where.substr(0, at.size()) == at && where[at.size()] == '/') {
-                if (json::value* inner = find_pointer(shown, where.substr(at.size())); inner && inner->is_string())
-                    *inner = json::string(ref.template_text);
-            }
-        }
-    }
+std::string secret_shown(const SecretRef& secret, std::string_view state) {
+    return secret.template_text + " (" + std::string(state) + ")";
 }
 
-void seal_secrets(Plan& plan, const DesiredState& desired, std::string_view key) {
-    for (auto& step : plan.steps) {
-        if (!step.request.body.is_object()) continue;
-        for (const auto& agent : desired.agents) {
-            if (agent.secrets.empty() || agent.name != step.agent_name ||
-                agent.where.str() != step.source.str())
-                continue;
-            for (const auto& ref : agent.secrets) {
-                auto* v = find_pointer(step.request.body, ref.pointer);
-                if (!v || !v->is_string()) continue;
-                step.secrets.push_back(
-                    PlanSecret{ref.pointer, ref.template_text, fingerprint(key, ref.pointer, v->get_string())});
-                *v = json::string(ref.template_text);
-            }
-        }
+namespace {
+
+// `inner` is `outer` or below it.
+bool within(std::string_view inner, std::string_view outer) {
+    return inner == outer || (inner.size() > outer.size() && inner.substr(0, outer.size()) == outer &&
+                              inner[outer.size()] == '/' && !outer.empty()) ||
+           outer.empty();
+}
+
+// The change at `change_pointer` shows `secret` by template on both sides.
+void mask_change(FieldChange& change, std::string_view change_pointer, const SecretRef& secret) {
+    const std::string_view rest = std::string_view(secret.pointer).substr(change_pointer.size());
+    json::value* after = rest.empty() ? &change.after : find_pointer(change.after, rest);
+    json::value* before = rest.empty() ? &change.before : find_pointer(change.before, rest);
+    bool same = false;
+    if (before && secret.value) {
+        const std::string_view wanted = php_trim(secret.value->reveal());
+        same = before->is_string() ? before->get_string() == wanted : wanted.empty() && before->is_null();
     }
+    const std::string_view state = same ? "unchanged" : "changed";
+    if (after) *after = json::string(secret_shown(secret, state));
+    if (before && !before->is_null()) *before = json::string(secret_shown(secret, same ? "unchanged" : "old value"));
+}
+
+}  // namespace
+
+AgentDiff diff_document(const DesiredAgent& document, const json::object& live, const Schema& schema) {
+    if (document.secrets.empty()) return diff_agent(document.body, live, schema);
+    // Compare with the values; nothing built from this copy leaves the function.
+    json::value resolved(document.body);
+    for (const auto& s : document.secrets)
+        if (json::value* v = find_pointer(resolved, s.pointer); v && s.value) *v = json::string(s.value->reveal());
+    AgentDiff diff = diff_agent(resolved.get_object(), live, schema);
+
+    for (std::size_t i = 0; i < diff.changes.size(); ++i)
+        for (const auto& s : document.secrets)
+            if (within(s.pointer, diff.change_pointers[i])) mask_change(diff.changes[i], diff.change_pointers[i], s);
+    json::value patch(std::move(diff.patch));
+    for (const auto& s : document.secrets)
+        if (json::value* v = find_pointer(patch, s.pointer)) *v = json::string(s.template_text);
+    diff.patch = std::move(patch.get_object());
+    return diff;
+}
+
+std::vector<PlanSecret> plan_secrets(const json::value& body, const std::vector<SecretRef>& secrets,
+                                     std::string_view key) {
+    std::vector<PlanSecret> out;
+    for (const auto& s : secrets) {
+        const json::value* v = find_pointer(body, s.pointer);
+        if (!v || !s.value) continue;
+        out.push_back(PlanSecret{s.pointer, s.template_text, fingerprint(key, s.pointer, s.value->reveal())});
+    }
+    return out;
 }
 
 std::vector<std::string> unseal_secrets(Plan& plan, const EnvLookup& lookup, std::string_view key) {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "reconcile/model/desired_state.hpp"
 #include "reconcile/model/diagnostics.hpp"
@@ -16,6 +17,10 @@ struct LoadOptions {
     std::function<std::optional<std::string>(const std::string&)> getenv;
     // validate runs where secrets are not set: an unset variable is then a warning, not an error.
     bool unset_env_is_error = true;
+    // The API token and the variables that hold it: a document that references one, or a value
+    // that contains the token, is an error (a pull request could otherwise print the token).
+    std::string api_token;
+    std::vector<std::string> token_variables = {"MIHU_API_TOKEN"};
     std::size_t max_file_bytes = 4 * 1024 * 1024;
     std::size_t max_depth = 64;
     std::size_t max_nodes = 1'000'000;  // after alias expansion

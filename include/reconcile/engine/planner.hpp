@@ -1,5 +1,7 @@
 #pragma once
 // Desired + live -> Plan. Pure: no I/O, no clock, no logging.
+#include <string_view>
+
 #include "reconcile/model/desired_state.hpp"
 #include "reconcile/model/live_state.hpp"
 #include "reconcile/model/plan.hpp"
@@ -12,6 +14,9 @@ struct PlanResult {
     Diagnostics diagnostics;   // errors name the document (file:line) that caused them
 };
 
-PlanResult make_plan(const DesiredState& desired, const LiveState& live, const Schema& schema);
+// `secret_key` keys the fingerprints of ${env:} values recorded in the plan (the API token: only
+// a holder of the token can tell whether a value changed).
+PlanResult make_plan(const DesiredState& desired, const LiveState& live, const Schema& schema,
+                     std::string_view secret_key = {});
 
 }  // namespace reconcile

@@ -1,26 +1,34 @@
 #pragma once
-// Secrets in plans. Values that came from `${env:NAME}` are replaced by their templates in every
-// plan (printed or saved), with a keyed fingerprint; apply resolves them again from its own
-// environment and refuses a plan whose secret changed since it was made.
+// Secrets by construction. A document body holds `${env:NAME}` templates, never values; the
+// values (SecretValue) are used here only to compare with the live agent and to compute keyed
+// fingerprints. What leaves the engine (changes, request bodies, drift) carries templates, and
+// a live value at a secret's place is masked the same way. Apply resolves the templates again
+// from its own environment and refuses a plan whose secret changed since it was made.
 #include <expected>
 #include <functional>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "reconcile/engine/diff.hpp"
 #include "reconcile/model/desired_state.hpp"
 #include "reconcile/model/env_template.hpp"
 #include "reconcile/model/plan.hpp"
 
 namespace reconcile {
 
-// A change whose desired value came from ${env:NAME} shows the template, never the value: the
-// secret sits at the change's own pointer or below it (inside a replaced list).
-void show_secret_templates(std::vector<FieldChange>& changes, const std::vector<std::string>& change_pointers,
-                           const std::vector<SecretRef>& secrets);
+// What a secret shows in place of a value: its template and whether the value differs.
+std::string secret_shown(const SecretRef& secret, std::string_view state);  // "${env:X} (changed)"
 
-// Replace each secret value in the steps' request bodies by its template; record fingerprints.
-void seal_secrets(Plan& plan, const DesiredState& desired, std::string_view key);
+// diff_agent of a document against a live agent, with its secrets compared by value and shown by
+// template: changes never hold a secret's value nor the live value at a secret's place, and the
+// PATCH body holds templates.
+AgentDiff diff_document(const DesiredAgent& document, const json::object& live, const Schema& schema);
+
+// Keyed fingerprints (HMAC-SHA-256 with `key`) of the secrets a request body carries as
+// templates, for the plan: apply compares them with the values it resolves.
+std::vector<PlanSecret> plan_secrets(const json::value& body, const std::vector<SecretRef>& secrets,
+                                     std::string_view key);
 
 // Put the values back from the environment. Messages name the step, field and variable.
 std::vector<std::string> unseal_secrets(Plan& plan, const EnvLookup& lookup, std::string_view key);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "reconcile/model/diagnostics.hpp"
+#include "reconcile/model/secret_value.hpp"
 #include "reconcile/util/json.hpp"
 
 namespace reconcile {
@@ -18,17 +19,21 @@ struct CallBinding {
     SourceLocation where;                          // of the `call:` key
 };
 
-// A value that came from `${env:NAME}`; the plan keeps the template, never the value.
+// A string that references `${env:NAME}`. The document body keeps the template as written;
+// the expanded value lives only here, as a SecretValue: plans, drift reports and messages show
+// the template, and only comparing, fingerprinting and apply's request use the value.
 struct SecretRef {
-    std::string pointer;     // JSON pointer into the body
-    std::string template_text;  // the original string, e.g. "Bearer ${env:CRM_TOKEN}"
+    std::string pointer;                 // JSON pointer into the body
+    std::string template_text;           // the string as written, e.g. "Bearer ${env:CRM_TOKEN}"
     std::vector<std::string> variables;  // NAMEs referenced
+    std::optional<SecretValue> value;    // the expanded text; nullopt when a variable is unset
 };
 
 struct DesiredAgent {
     std::string name;                    // trimmed, as the API will store it
     std::optional<std::string> uuid;     // `uuid:` pins the document to a live agent
-    json::object body;                   // API fields only (no uuid/channels), typed per schema
+    json::object body;                   // API fields only (no reconciler keys), typed per schema;
+                                         // strings that reference ${env:} hold the template
     std::optional<CallBinding> call;
     SourceLocation where;                // start of the document
     // JSON pointer (into body) -> where that key/value was written. "" = the document itself.
@@ -45,8 +50,8 @@ struct DesiredState {
     std::vector<DesiredAgent> agents;
     std::vector<std::string> files;      // every file read, repo-relative, sorted
     std::string inputs_digest;           // sha256 over file names and contents
-    // Values substituted from the environment: used only to redact output, never printed.
-    std::vector<std::string> secret_values;
+    // Every value read through ${env:}: the last-resort redactor masks them in printed text.
+    std::vector<SecretValue> secret_values;
 };
 
 }  // namespace reconcile

@@ -171,15 +171,16 @@ TEST_CASE("secrets: plans carry templates, apply gets the values back only if un
     DesiredAgent agent;
     agent.name = "Secret";
     agent.where = SourceLocation{"agents/s.yaml", 1, 1};
-    agent.secrets.push_back(SecretRef{"/custom_llm_url", "https://x.test/?k=${env:K}", {"K"}});
+    agent.secrets.push_back(
+        SecretRef{"/custom_llm_url", "https://x.test/?k=${env:K}", {"K"}, SecretValue("https://x.test/?k=s3cret")});
     desired.agents.push_back(agent);
     Plan plan;
     PlanStep step = create_step("Secret");
     step.source = agent.where;
-    step.request.body.as_object()["custom_llm_url"] = "https://x.test/?k=s3cret";
+    step.request.body.as_object()["custom_llm_url"] = "https://x.test/?k=${env:K}";
+    step.secrets = plan_secrets(step.request.body, agent.secrets, "token-1");
     plan.steps.push_back(step);
 
-    seal_secrets(plan, desired, "token-1");
     CHECK(plan.steps[0].request.body.at("custom_llm_url") == "https://x.test/?k=${env:K}");
     CHECK(json::serialize(plan_to_json(plan)).find("s3cret") == std::string::npos);
     REQUIRE(plan.steps[0].secrets.size() == 1);

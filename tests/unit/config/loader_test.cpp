@@ -293,9 +293,11 @@ TEST_CASE("loader: ${env:NAME} substitution records the template and the secret 
           "with NAME made of letters, digits and _ (or $${env: for the literal text)\n");
     REQUIRE(r.state.agents.size() == 1);
     const auto& a = r.state.agents[0];
-    CHECK(at(a.body, "/custom_llm_url") == "\"https://llm.internal/v1\"");
-    CHECK(at(a.body, "/settings/text/handover/handover_message") == "\"Key k-123-k-123 and ${env:LITERAL}\"");
-    CHECK(at(a.body, "/routing_rules/0/transfer_config/headers/Authorization") == "\"Bearer crm-secret\"");
+    // The body keeps the templates; the values live only in the SecretRefs.
+    CHECK(at(a.body, "/custom_llm_url") == "\"https://${env:LLM_HOST}/v1\"");
+    CHECK(at(a.body, "/settings/text/handover/handover_message") ==
+          "\"Key ${env:API_KEY}-${env:API_KEY}${env:SUFFIX} and $${env:LITERAL}\"");
+    CHECK(at(a.body, "/routing_rules/0/transfer_config/headers/Authorization") == "\"Bearer ${env:CRM_TOKEN}\"");
     REQUIRE(a.secrets.size() == 3);
     CHECK(a.secrets[0].pointer == "/custom_llm_url");
     CHECK(a.secrets[0].template_text == "https://${env:LLM_HOST}/v1");
@@ -303,9 +305,12 @@ TEST_CASE("loader: ${env:NAME} substitution records the template and the secret 
     CHECK(a.secrets[1].pointer == "/settings/text/handover/handover_message");
     CHECK(a.secrets[1].template_text == "Key ${env:API_KEY}-${env:API_KEY}${env:SUFFIX} and $${env:LITERAL}");
     CHECK(a.secrets[1].variables == std::vector<std::string>{"API_KEY", "SUFFIX"});
+    REQUIRE(a.secrets[1].value.has_value());
+    CHECK(a.secrets[1].value->reveal() == "Key k-123-k-123 and ${env:LITERAL}");
     CHECK(a.secrets[2].pointer == "/routing_rules/0/transfer_config/headers/Authorization");
     // Values for redaction, once each; an empty value redacts nothing and is left out.
-    CHECK(r.state.secret_values == std::vector<std::string>{"llm.internal", "k-123", "crm-secret"});
+    CHECK(r.state.secret_values ==
+          std::vector<SecretValue>{SecretValue("llm.internal"), SecretValue("k-123"), SecretValue("crm-secret")});
 }
 
 TEST_CASE("loader: $${env:X} alone is a literal and records no secret") {

@@ -317,16 +317,40 @@ TEST_CASE("an update that sends a collection carries the note") {
     CHECK(r.plan.steps[0].notes[0].starts_with("guidelines is sent whole: the API replaces the collection"));
 }
 
-TEST_CASE("changes show a secret's template, the body keeps the value for apply") {
+TEST_CASE("secrets: changes and bodies carry templates, the plan a keyed fingerprint of the value") {
     DesiredState desired;
-    auto d = desired_agent("A", R"({"name": "A", "description": "token s3cr3t-value"})");
-    d.secrets.push_back(SecretRef{"/description", "token ${env:TOKEN}", {"TOKEN"}});
+    auto d = desired_agent("A", R"({"name": "A", "description": "token ${env:TOKEN}",
+                                    "guidelines": [{"content": "${env:TOKEN}"}, {"content": "new"}]})");
+    d.secrets.push_back(SecretRef{"/description", "token ${env:TOKEN}", {"TOKEN"}, SecretValue("token s3cr3t-new")});
+    d.secrets.push_back(SecretRef{"/guidelines/0/content", "${env:TOKEN}", {"TOKEN"}, SecretValue("s3cr3t-old")});
     desired.agents.push_back(d);
-    auto r = make_plan(desired, live_with({live_agent("u-a", "A")}), test_schema());
+    // Live holds the old values at both places.
+    auto live = live_with({live_agent("u-a", "A", R"({"description": "token s3cr3t-old",
+                                                      "guidelines": [{"content": "s3cr3t-old"}]})")});
+    auto r = make_plan(desired, live, test_schema(), "key-1");
     REQUIRE(r.plan.steps.size() == 1);
-    REQUIRE(r.plan.steps[0].changes.size() == 1);
-    CHECK(js(r.plan.steps[0].changes[0].after) == "\"token ${env:TOKEN}\"");
-    CHECK(js(r.plan.steps[0].request.body) == R"({"name":"A","description":"token s3cr3t-value"})");
+    const auto& step = r.plan.steps[0];
+    REQUIRE(step.changes.size() == 2);
+    CHECK(js(step.changes[0].before) == R"x("token ${env:TOKEN} (old value)")x");
+    CHECK(js(step.changes[0].after) == R"x("token ${env:TOKEN} (changed)")x");
+    // Inside a replaced list: the unchanged secret shows as unchanged on both sides.
+    CHECK(js(step.changes[1].before) == R"x([{"content":"${env:TOKEN} (unchanged)"}])x");
+    CHECK(js(step.changes[1].after) == R"x([{"content":"${env:TOKEN} (unchanged)"},{"content":"new"}])x");
+    CHECK(js(step.request.body) ==
+          R"({"name":"A","description":"token ${env:TOKEN}","guidelines":[{"content":"${env:TOKEN}"},{"content":"new"}]})");
+    REQUIRE(step.secrets.size() == 2);
+    CHECK(step.secrets[0].pointer == "/description");
+    CHECK(step.secrets[0].fingerprint.size() == 64);
+    CHECK(step.secrets[0].fingerprint != step.secrets[1].fingerprint);
+    const auto everything = js(plan_to_json(r.plan));
+    CHECK(everything.find("s3cr3t") == std::string::npos);
+
+    // An unchanged secret is no change at all.
+    DesiredState same;
+    auto s = desired_agent("A", R"({"name": "A", "description": "token ${env:TOKEN}"})");
+    s.secrets.push_back(SecretRef{"/description", "token ${env:TOKEN}", {"TOKEN"}, SecretValue("token s3cr3t-old")});
+    same.agents.push_back(s);
+    CHECK(make_plan(same, live, test_schema(), "key-1").plan.steps.empty());
 }
 
 TEST_CASE("agent_fingerprint: normalized, key order, read-only fields and item uuids do not count") {

@@ -213,16 +213,19 @@ TEST_CASE("phone numbers not read: the channel is a diagnostic, not drift") {
 }
 
 TEST_CASE("values from ${env:} show their template") {
-    auto d = desired_agent("A", R"({"name": "A", "objective": "token s3cr3t-value", "guidelines": [{"content": "s3cr3t-value"}]})");
-    d.secrets.push_back(SecretRef{"/objective", "token ${env:TOKEN}", {"TOKEN"}});
-    d.secrets.push_back(SecretRef{"/guidelines/0/content", "${env:TOKEN}", {"TOKEN"}});
-    auto r = detect_drift(desired_of({d}), live_of({live_agent("u-1", "A", R"({"objective": "other", "guidelines": []})")}),
+    auto d = desired_agent("A", R"({"name": "A", "objective": "token ${env:TOKEN}", "guidelines": [{"content": "${env:TOKEN}"}]})");
+    d.secrets.push_back(SecretRef{"/objective", "token ${env:TOKEN}", {"TOKEN"}, SecretValue("token s3cr3t-value")});
+    d.secrets.push_back(SecretRef{"/guidelines/0/content", "${env:TOKEN}", {"TOKEN"}, SecretValue("s3cr3t-value")});
+    // The live objective holds the previous secret value: it is masked too.
+    auto r = detect_drift(desired_of({d}),
+                          live_of({live_agent("u-1", "A", R"({"objective": "token old-s3cr3t", "guidelines": []})")}),
                           test_schema());
     REQUIRE(r.drifted.size() == 1);
     auto all = render_drift_text(r) + js(drift_to_json(r)) + render_drift_markdown(r);
     CHECK(all.find("s3cr3t") == std::string::npos);
-    CHECK(js(r.drifted[0].fields[0].after) == R"("token ${env:TOKEN}")");
-    CHECK(js(r.drifted[0].fields[1].after) == R"([{"content":"${env:TOKEN}"}])");
+    CHECK(js(r.drifted[0].fields[0].before) == R"x("token ${env:TOKEN} (old value)")x");
+    CHECK(js(r.drifted[0].fields[0].after) == R"x("token ${env:TOKEN} (changed)")x");
+    CHECK(js(r.drifted[0].fields[1].after) == R"x([{"content":"${env:TOKEN} (changed)"}])x");
 }
 
 TEST_CASE("markdown: summary, escaped names, one block per drifted agent, size limit") {
