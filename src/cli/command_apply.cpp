@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -59,32 +60,60 @@ int execute(Console& console, const Plan& plan, Connection& conn, int parallelis
     return kExitOk;
 }
 
+// Reads a saved plan and checks it before anything else: its MAC (only a holder of this
+// workspace's token can make or edit one), then its structure.
+std::optional<Plan> read_saved_plan(Console& console, const std::string& path, const std::string& token) {
+    constexpr std::size_t kMaxPlanBytes = 256 * 1024 * 1024;
+    std::error_code size_error;
+    const auto size = std::filesystem::file_size(path, size_error);
+    std::ifstream in(path, std::ios::binary);
+    if (size_error || !in) {
+        console.error(path + ": cannot read the plan file");
+        return std::nullopt;
+    }
+    if (size > kMaxPlanBytes) {
+        console.error(path + ": the plan file is " + format_size(size) + ", over the " + format_size(kMaxPlanBytes) +
+                      " limit");
+        return std::nullopt;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    boost::system::error_code ec;
+    auto doc = json::parse(ss.str(), ec);
+    if (ec || !doc.is_object()) {
+        console.error(path + ": not a JSON plan file" + (ec ? ": " + ec.message() : std::string()));
+        return std::nullopt;
+    }
+    if (!plan_document_signed_by(doc.get_object(), token)) {
+        console.error(path + ": the plan was edited after it was made, or was made with another workspace's "
+                             "token (its MAC does not match); it is refused whole. Make a new plan.");
+        return std::nullopt;
+    }
+    auto plan = plan_from_json(doc);
+    if (!plan) {
+        console.error(path + ": " + plan.error());
+        return std::nullopt;
+    }
+    return std::move(*plan);
+}
+
+// The plan with its ${env:} templates resolved, for sending only: the sealed plan is what is shown.
+std::optional<Plan> resolved_for_sending(Console& console, const Plan& plan, const std::string& token) {
+    Plan resolved = plan;
+    if (!unseal(console, resolved, token)) return std::nullopt;
+    return resolved;
+}
+
 }  // namespace
 
 int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c) {
     if (!c.plan_file.empty()) {
-        // A saved plan was the review: no re-diff, no prompt. Refuse it if anything it was
-        // computed from has changed.
-        std::ifstream in(c.plan_file);
-        if (!in) {
-            console.error(c.plan_file + ": cannot read the plan file");
-            return kExitError;
-        }
-        std::stringstream ss;
-        ss << in.rdbuf();
-        boost::system::error_code ec;
-        auto doc = json::parse(ss.str(), ec);
-        if (ec) {
-            console.error(c.plan_file + ": not a JSON plan file: " + ec.message());
-            return kExitError;
-        }
-        auto plan = plan_from_json(doc);
-        if (!plan) {
-            console.error(c.plan_file + ": " + plan.error());
-            return kExitError;
-        }
+        // A saved plan was the review: no re-diff, no prompt. Refuse it if it was edited, or if
+        // anything it was computed from has changed.
         auto conn = connect(console, g, std::nullopt);
         if (!conn) return kExitError;
+        auto plan = read_saved_plan(console, c.plan_file, conn->token);
+        if (!plan) return kExitError;
         if (plan->api_url != conn->endpoint.url()) {
             console.error("plan is stale: it was made for " + plan->api_url + ", not " + conn->endpoint.url());
             return kExitError;
@@ -93,7 +122,8 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
             console.out("No changes. The saved plan has nothing to apply.\n");
             return kExitOk;
         }
-        if (!unseal(console, *plan, conn->token)) return kExitError;
+        auto resolved = resolved_for_sending(console, *plan, conn->token);
+        if (!resolved) return kExitError;
         auto stale = check_preconditions(*plan, *conn->api, [](const json::object& body) {
             return agent_fingerprint(body, Schema::agent());
         });
@@ -104,7 +134,7 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
         }
         console.out(render_text(*plan, TextRenderOptions{console.color, 3}));
         console.out("\n");
-        return execute(console, *plan, *conn, g.parallelism);
+        return execute(console, *resolved, *conn, g.parallelism);
     }
     auto run = make_planned_run(console, g, c);
     if (!run) return kExitError;
@@ -112,8 +142,9 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
     if (!run->plan.has_changes()) return kExitOk;
     if (!c.auto_approve && !confirm(console)) return kExitError;
     console.out("\n");
-    if (!unseal(console, run->plan, run->conn.token)) return kExitError;
-    return execute(console, run->plan, run->conn, g.parallelism);
+    auto resolved = resolved_for_sending(console, run->plan, run->conn.token);
+    if (!resolved) return kExitError;
+    return execute(console, *resolved, run->conn, g.parallelism);
 }
 
 }  // namespace reconcile::cli

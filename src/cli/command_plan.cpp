@@ -11,10 +11,12 @@ namespace reconcile::cli {
 int cmd_plan(Console& console, const GlobalOptions& g, const CommandOptions& c) {
     auto run = make_planned_run(console, g, c);
     if (!run) return kExitError;
-    if (!c.out_file.empty() && !write_file(console, c.out_file, to_pretty_json(plan_to_json(run->plan))))
-        return kExitError;
+    // The saved document carries a MAC keyed from the token: apply refuses an edited plan.
+    json::value document = plan_to_json(run->plan);
+    sign_plan_document(document.as_object(), run->conn.token);
+    if (!c.out_file.empty() && !write_file(console, c.out_file, to_pretty_json(document))) return kExitError;
     if (c.format == "json") {
-        console.out(to_pretty_json(plan_to_json(run->plan)));
+        console.out(to_pretty_json(document));
     } else if (c.format == "markdown") {
         console.out(render_markdown(run->plan));
     } else {

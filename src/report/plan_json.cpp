@@ -1,7 +1,12 @@
 // The plan document (schemas/plan.schema.json): what `plan --out` writes and `apply FILE` reads.
 #include "reconcile/report/plan_json.hpp"
 
+#include <algorithm>
 #include <charconv>
+
+#include "reconcile/model/api_paths.hpp"
+#include "reconcile/util/digest.hpp"
+#include "reconcile/util/text.hpp"
 
 namespace reconcile {
 
@@ -45,13 +50,22 @@ json::object precondition_json(const PlanStep& s) {
     return p;
 }
 
-// Reading: every error names where in the document it is.
-struct Reader {
+// Reading: strict (an unknown key anywhere is refused, as the schema's additionalProperties
+// says), and every error names where in the document it is.
+class Reader {
+public:
     std::string error;
 
     bool fail(const std::string& where, const std::string& what) {
         if (error.empty()) error = "plan" + (where.empty() ? std::string() : " " + where) + ": " + what;
         return false;
+    }
+
+    bool only(const json::object& o, std::initializer_list<std::string_view> keys, const std::string& where) {
+        for (const auto& kv : o)
+            if (std::find(keys.begin(), keys.end(), std::string_view(kv.key())) == keys.end())
+                return fail(where, "unknown key " + quote_for_message(kv.key()));
+        return true;
     }
 
     const json::value* member(const json::object& o, std::string_view key, const std::string& where, bool required) {
@@ -63,7 +77,7 @@ struct Reader {
     bool string(const json::object& o, std::string_view key, const std::string& where, std::string& out,
                 bool required = true, bool nullable = false) {
         auto* v = member(o, key, where, required);
-        if (!v) return required ? false : true;
+        if (!v) return !required;
         if (nullable && v->is_null()) {
             out.clear();
             return true;
@@ -108,113 +122,144 @@ struct Reader {
         }
         const auto& o = v.get_object();
         PlanStep s;
-        std::string action;
-        if (!string(o, "action", where, action)) return std::nullopt;
-        auto kind = action_from_string(action);
-        if (!kind) {
-            fail(where, "unknown action \"" + action + "\"");
+        if (!only(o, {"action", "agent", "source", "request", "changes", "notes", "precondition", "phone_number",
+                      "secrets"},
+                  where) ||
+            !action(o, where, s) || !agent(o, where, s) || !request(o, where, s) || !changes(o, where, s) ||
+            !notes(o, where, s) || !precondition(o, where, s) || !secrets(o, where, s))
             return std::nullopt;
-        }
-        s.action = *kind;
-
-        auto* agent = object(o, "agent", where, true);
-        if (!agent) return std::nullopt;
-        if (!string(*agent, "name", where + ".agent", s.agent_name)) return std::nullopt;
-        if (!string(*agent, "uuid", where + ".agent", s.agent_uuid, false, true)) return std::nullopt;
-        if (s.action != ActionKind::Create && s.action != ActionKind::ProvisionCall && s.agent_uuid.empty()) {
-            fail(where + ".agent", "\"uuid\" is required for an " + action);
-            return std::nullopt;
-        }
-
         std::string source;
-        if (!string(o, "source", where, source, false)) return std::nullopt;
+        if (!string(o, "source", where, source)) return std::nullopt;
         s.source = parse_source(source);
+        if (!string(o, "phone_number", where, s.phone_number, s.action == ActionKind::ProvisionCall))
+            return std::nullopt;
+        if (!request_matches_action(s, where)) return std::nullopt;
+        return s;
+    }
 
+private:
+    bool action(const json::object& o, const std::string& where, PlanStep& s) {
+        std::string name;
+        if (!string(o, "action", where, name)) return false;
+        auto kind = action_from_string(name);
+        if (!kind) return fail(where, "unknown action " + quote_for_message(name));
+        s.action = *kind;
+        return true;
+    }
+
+    bool agent(const json::object& o, const std::string& where, PlanStep& s) {
+        auto* a = object(o, "agent", where, true);
+        if (!a || !only(*a, {"name", "uuid"}, where + ".agent")) return false;
+        if (!string(*a, "name", where + ".agent", s.agent_name) ||
+            !string(*a, "uuid", where + ".agent", s.agent_uuid, true, true))
+            return false;
+        if ((s.action == ActionKind::Update || s.action == ActionKind::Delete) && s.agent_uuid.empty())
+            return fail(where + ".agent", "\"uuid\" is required for an " + std::string(to_string(s.action)));
+        return true;
+    }
+
+    bool request(const json::object& o, const std::string& where, PlanStep& s) {
+        const std::string w = where + ".request";
         auto* req = object(o, "request", where, true);
-        if (!req) return std::nullopt;
-        if (!string(*req, "method", where + ".request", s.request.method)) return std::nullopt;
-        if (!string(*req, "path", where + ".request", s.request.path)) return std::nullopt;
+        if (!req || !only(*req, {"method", "path", "body"}, w)) return false;
+        if (!string(*req, "method", w, s.request.method) || !string(*req, "path", w, s.request.path)) return false;
         if (auto* body = req->if_contains("body")) s.request.body = *body;
-        if ((s.action == ActionKind::Update || s.action == ActionKind::Create ||
-             s.action == ActionKind::ProvisionCall) &&
-            !s.request.body.is_object()) {
-            fail(where + ".request", "\"body\" must be an object for " + action);
-            return std::nullopt;
-        }
+        const bool needs_body = s.action != ActionKind::Delete;
+        if (needs_body && !s.request.body.is_object()) return fail(w, "\"body\" must be an object");
+        if (!needs_body && !s.request.body.is_null()) return fail(w, "\"body\" must be null for a delete");
+        return true;
+    }
 
-        if (auto* changes = array(o, "changes", where, false)) {
-            for (std::size_t i = 0; i < changes->size(); ++i) {
-                std::string w = where + ".changes[" + std::to_string(i) + "]";
-                if (!(*changes)[i].is_object()) {
-                    fail(w, "must be an object");
-                    return std::nullopt;
-                }
-                const auto& c = (*changes)[i].get_object();
-                FieldChange fc;
-                if (!string(c, "path", w, fc.path)) return std::nullopt;
-                if (auto* b = c.if_contains("before")) fc.before = *b;
-                if (auto* a = c.if_contains("after")) fc.after = *a;
-                if (!boolean(c, "collection", w, fc.collection)) return std::nullopt;
-                s.changes.push_back(std::move(fc));
-            }
-        } else if (!error.empty()) {
-            return std::nullopt;
+    bool changes(const json::object& o, const std::string& where, PlanStep& s) {
+        auto* list = array(o, "changes", where, true);
+        if (!list) return false;
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const std::string w = where + ".changes[" + std::to_string(i) + "]";
+            if (!(*list)[i].is_object()) return fail(w, "must be an object");
+            const auto& c = (*list)[i].get_object();
+            FieldChange fc;
+            if (!only(c, {"path", "before", "after", "collection"}, w) || !string(c, "path", w, fc.path) ||
+                !boolean(c, "collection", w, fc.collection))
+                return false;
+            if (auto* b = c.if_contains("before")) fc.before = *b;
+            if (auto* a = c.if_contains("after")) fc.after = *a;
+            s.changes.push_back(std::move(fc));
         }
+        return true;
+    }
 
-        if (auto* notes = array(o, "notes", where, false)) {
-            for (std::size_t i = 0; i < notes->size(); ++i) {
-                if (!(*notes)[i].is_string()) {
-                    fail(where + ".notes[" + std::to_string(i) + "]", "must be a string");
-                    return std::nullopt;
-                }
-                s.notes.emplace_back((*notes)[i].get_string());
-            }
-        } else if (!error.empty()) {
-            return std::nullopt;
+    bool notes(const json::object& o, const std::string& where, PlanStep& s) {
+        auto* list = array(o, "notes", where, true);
+        if (!list) return false;
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            if (!(*list)[i].is_string()) return fail(where + ".notes[" + std::to_string(i) + "]", "must be a string");
+            s.notes.emplace_back((*list)[i].get_string());
         }
+        return true;
+    }
 
+    bool precondition(const json::object& o, const std::string& where, PlanStep& s) {
+        const std::string w = where + ".precondition";
         auto* pre = object(o, "precondition", where, true);
-        if (!pre) return std::nullopt;
-        std::string pw = where + ".precondition";
+        if (!pre) return false;
         auto& p = s.precondition;
         switch (s.action) {
             case ActionKind::Create:
-                if (!boolean(*pre, "name_absent", pw, p.name_absent)) return std::nullopt;
-                break;
+                return only(*pre, {"name_absent"}, w) && boolean(*pre, "name_absent", w, p.name_absent);
             case ActionKind::Update:
             case ActionKind::Delete:
-                if (!string(*pre, "agent_fingerprint", pw, p.agent_fingerprint)) return std::nullopt;
-                if (!string(*pre, "updated_at", pw, p.updated_at)) return std::nullopt;
-                break;
+                return only(*pre, {"agent_fingerprint", "updated_at"}, w) &&
+                       string(*pre, "agent_fingerprint", w, p.agent_fingerprint) &&
+                       string(*pre, "updated_at", w, p.updated_at);
             case ActionKind::ProvisionCall:
-                if (!string(*pre, "phone_number_uuid", pw, p.phone_number_uuid)) return std::nullopt;
-                if (!string(*pre, "bound_agent_uuid", pw, p.bound_agent_uuid)) return std::nullopt;
-                if (p.phone_number_uuid.empty()) {
-                    fail(pw, "\"phone_number_uuid\" must not be empty");
-                    return std::nullopt;
-                }
+                if (!only(*pre, {"phone_number_uuid", "bound_agent_uuid"}, w) ||
+                    !string(*pre, "phone_number_uuid", w, p.phone_number_uuid) ||
+                    !string(*pre, "bound_agent_uuid", w, p.bound_agent_uuid))
+                    return false;
+                if (p.phone_number_uuid.empty()) return fail(w, "\"phone_number_uuid\" must not be empty");
+                return true;
+        }
+        return false;
+    }
+
+    bool secrets(const json::object& o, const std::string& where, PlanStep& s) {
+        auto* list = array(o, "secrets", where, false);
+        if (!list) return error.empty();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            const std::string w = where + ".secrets[" + std::to_string(i) + "]";
+            if (!(*list)[i].is_object()) return fail(w, "must be an object");
+            const auto& c = (*list)[i].get_object();
+            PlanSecret sec;
+            if (!only(c, {"pointer", "template", "fingerprint"}, w) || !string(c, "pointer", w, sec.pointer) ||
+                !string(c, "template", w, sec.template_text) || !string(c, "fingerprint", w, sec.fingerprint))
+                return false;
+            s.secrets.push_back(std::move(sec));
+        }
+        return true;
+    }
+
+    // The method and path a step records are the ones its action implies: an edited request
+    // cannot send anything the plan's action does not stand for.
+    bool request_matches_action(const PlanStep& s, const std::string& where) {
+        HttpCall expected;
+        switch (s.action) {
+            case ActionKind::Create: expected = {"POST", api_paths::agents(), {}}; break;
+            case ActionKind::Update: expected = {"PATCH", api_paths::agent(s.agent_uuid), {}}; break;
+            case ActionKind::Delete: expected = {"DELETE", api_paths::agent(s.agent_uuid), {}}; break;
+            case ActionKind::ProvisionCall:
+                expected = {"POST",
+                            api_paths::call_provision(s.agent_uuid.empty() ? api_paths::kCreatedAgent : s.agent_uuid),
+                            {}};
                 break;
         }
-        if (!string(o, "phone_number", where, s.phone_number, s.action == ActionKind::ProvisionCall))
-            return std::nullopt;
-        if (auto* secrets = array(o, "secrets", where, false)) {
-            for (std::size_t i = 0; i < secrets->size(); ++i) {
-                std::string w = where + ".secrets[" + std::to_string(i) + "]";
-                if (!(*secrets)[i].is_object()) {
-                    fail(w, "must be an object");
-                    return std::nullopt;
-                }
-                const auto& c = (*secrets)[i].get_object();
-                PlanSecret sec;
-                if (!string(c, "pointer", w, sec.pointer) || !string(c, "template", w, sec.template_text) ||
-                    !string(c, "fingerprint", w, sec.fingerprint))
-                    return std::nullopt;
-                s.secrets.push_back(std::move(sec));
-            }
-        } else if (!error.empty()) {
-            return std::nullopt;
-        }
-        return s;
+        if (s.request.method != expected.method || s.request.path != expected.path)
+            return fail(where + ".request", s.request.method + " " + s.request.path + " is not what a " +
+                                                std::string(to_string(s.action)) + " step sends (" + expected.method +
+                                                " " + expected.path + ")");
+        if (s.action == ActionKind::ProvisionCall &&
+            s.request.body != json::value(json::object{{"phone_number_uuid", s.precondition.phone_number_uuid}}))
+            return fail(where + ".request", "the body must name the precondition's phone number only");
+        return true;
     }
 };
 
@@ -286,13 +331,13 @@ std::expected<Plan, std::string> plan_from_json(const json::value& v) {
     if (!fv->is_int64() || fv->get_int64() != Plan::kFormatVersion) {
         return std::unexpected("plan format_version " + json::serialize(*fv) +
                                " is not supported: this version of reconcile reads format_version " +
-                               std::to_string(Plan::kFormatVersion) +
-                               "; make the plan again with this version");
+                               std::to_string(Plan::kFormatVersion) + "; make the plan again with this version");
     }
     Reader r;
     Plan plan;
     plan.format_version = Plan::kFormatVersion;
-    if (!r.string(o, "api_url", "", plan.api_url) || !r.string(o, "inputs_digest", "", plan.inputs_digest))
+    if (!r.only(o, {"format_version", "api_url", "inputs_digest", "summary", "steps", "unchanged", "mac"}, "") ||
+        !r.string(o, "api_url", "", plan.api_url) || !r.string(o, "inputs_digest", "", plan.inputs_digest))
         return std::unexpected(r.error);
     auto* steps = r.array(o, "steps", "", true);
     if (!steps) return std::unexpected(r.error);
@@ -301,30 +346,86 @@ std::expected<Plan, std::string> plan_from_json(const json::value& v) {
         if (!step) return std::unexpected(r.error);
         plan.steps.push_back(std::move(*step));
     }
-    if (auto* unchanged = r.array(o, "unchanged", "", false)) {
-        for (std::size_t i = 0; i < unchanged->size(); ++i) {
-            if (!(*unchanged)[i].is_string())
-                return std::unexpected("plan unchanged[" + std::to_string(i) + "]: must be a string");
-            plan.unchanged_agents.emplace_back((*unchanged)[i].get_string());
-        }
-    } else if (!r.error.empty()) {
-        return std::unexpected(r.error);
+    auto* unchanged = r.array(o, "unchanged", "", true);
+    if (!unchanged) return std::unexpected(r.error);
+    for (std::size_t i = 0; i < unchanged->size(); ++i) {
+        if (!(*unchanged)[i].is_string())
+            return std::unexpected("plan unchanged[" + std::to_string(i) + "]: must be a string");
+        plan.unchanged_agents.emplace_back((*unchanged)[i].get_string());
     }
     // The summary is redundant; a summary that disagrees with the steps means an edited file.
-    if (auto* summary = r.object(o, "summary", "", false)) {
-        auto c = plan.counts();
-        const std::pair<std::string_view, std::size_t> expected[] = {
-            {"create", c.create}, {"update", c.update}, {"provision_call", c.provision}, {"delete", c.remove}};
-        for (const auto& [key, n] : expected) {
-            auto* sv = summary->if_contains(key);
-            if (sv && !(sv->is_number() && sv->to_number<double>() == static_cast<double>(n)))
-                return std::unexpected("plan summary." + std::string(key) + " is " + json::serialize(*sv) +
-                                       " but the plan has " + std::to_string(n) + " such steps");
-        }
-    } else if (!r.error.empty()) {
+    auto* summary = r.object(o, "summary", "", true);
+    if (!summary || !r.only(*summary, {"create", "update", "provision_call", "delete"}, "summary"))
         return std::unexpected(r.error);
+    const auto c = plan.counts();
+    const std::pair<std::string_view, std::size_t> expected[] = {
+        {"create", c.create}, {"update", c.update}, {"provision_call", c.provision}, {"delete", c.remove}};
+    for (const auto& [key, n] : expected) {
+        auto* sv = summary->if_contains(key);
+        if (!sv || !(sv->is_number() && sv->to_number<double>() == static_cast<double>(n)))
+            return std::unexpected("plan summary." + std::string(key) + " is " +
+                                   (sv ? json::serialize(*sv) : std::string("missing")) + " but the plan has " +
+                                   std::to_string(n) + " such steps");
     }
     return plan;
+}
+
+namespace {
+
+constexpr std::string_view kMacPrefix = "hmac-sha256:";
+
+// Object keys sorted at every depth, compact: the text the MAC covers.
+void canonical(std::string& out, const json::value& v) {
+    if (v.is_object()) {
+        std::vector<const json::key_value_pair*> members;
+        for (const auto& kv : v.get_object()) members.push_back(&kv);
+        std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
+        out += '{';
+        for (std::size_t i = 0; i < members.size(); ++i) {
+            if (i) out += ',';
+            out += json::serialize(json::value(members[i]->key()));
+            out += ':';
+            canonical(out, members[i]->value());
+        }
+        out += '}';
+    } else if (v.is_array()) {
+        out += '[';
+        bool first = true;
+        for (const auto& e : v.get_array()) {
+            if (!first) out += ',';
+            first = false;
+            canonical(out, e);
+        }
+        out += ']';
+    } else {
+        out += json::serialize(v);
+    }
+}
+
+std::string plan_mac(const json::object& doc, std::string_view token) {
+    json::object unsigned_doc = doc;
+    unsigned_doc.erase("mac");
+    std::string text;
+    canonical(text, unsigned_doc);
+    // A key of its own, derived from the token: the MAC never doubles as anything else.
+    const std::string key = hmac_sha256_hex(token, "reconcile plan signing key v1");
+    return std::string(kMacPrefix) + hmac_sha256_hex(key, text);
+}
+
+}  // namespace
+
+void sign_plan_document(json::object& doc, std::string_view token) { doc["mac"] = plan_mac(doc, token); }
+
+bool plan_document_signed_by(const json::object& doc, std::string_view token) {
+    const auto* mac = doc.if_contains("mac");
+    if (!mac || !mac->is_string()) return false;
+    const std::string expected = plan_mac(doc, token);
+    const std::string_view given = mac->get_string();
+    // Constant time: the comparison does not tell how much of a forged MAC was right.
+    if (given.size() != expected.size()) return false;
+    unsigned char diff = 0;
+    for (std::size_t i = 0; i < given.size(); ++i) diff |= static_cast<unsigned char>(given[i] ^ expected[i]);
+    return diff == 0;
 }
 
 }  // namespace reconcile

@@ -45,13 +45,35 @@ class SavedPlans(SimCase):
 
     def test_plan_for_another_api_url_is_refused(self):
         self.run_reconcile("plan", "--out", self.plan_file, check=0)
+        # The same server under another name is another API URL for the plan.
+        other = self.sim.url.replace("127.0.0.1", "localhost")
+        proc = self.run_reconcile("apply", self.plan_file, env={"MIHU_API_URL": other}, check=1)
+        self.assertIn("plan is stale: it was made for", proc.stderr)
+        self.assertEqual([r for r in self.api_requests() if r["method"] != "GET"], [])
+
+    def test_edited_plan_writes_nothing(self):
+        self.run_reconcile("plan", "--out", self.plan_file, check=0)
         with open(self.plan_file) as f:
-            doc = json.load(f)
-        doc["api_url"] = "https://other.mihu.ai/api/v1"
+            original = json.load(f)
+        edits = {
+            "body": lambda d: d["steps"][0]["request"]["body"].update(tone="hijacked"),
+            "path": lambda d: d["steps"][0]["request"].update(path="/agents/" + A2),
+            "extra key": lambda d: d.update(note="hi"),
+            "mac removed": lambda d: d.pop("mac"),
+        }
+        for what, edit in edits.items():
+            with self.subTest(what):
+                doc = json.loads(json.dumps(original))
+                edit(doc)
+                with open(self.plan_file, "w") as f:
+                    json.dump(doc, f)
+                proc = self.run_reconcile("apply", self.plan_file, check=1)
+                self.assertIn("its MAC does not match", proc.stderr)
+        # Another workspace's token cannot apply it either.
         with open(self.plan_file, "w") as f:
-            json.dump(doc, f)
-        proc = self.run_reconcile("apply", self.plan_file, check=1)
-        self.assertIn("plan is stale", proc.stderr)
+            json.dump(original, f)
+        proc = self.run_reconcile("apply", self.plan_file, env={"MIHU_API_TOKEN": "another-token"}, check=1)
+        self.assertIn("its MAC does not match", proc.stderr)
         self.assertEqual([r for r in self.api_requests() if r["method"] != "GET"], [])
 
     def test_json_output_validates_against_the_schema(self):
@@ -59,7 +81,8 @@ class SavedPlans(SimCase):
         doc = json.loads(proc.stdout)
         schema = json.load(open(os.path.join(SOURCE_DIR, "schemas", "plan.schema.json")))
         jsonschema.validate(doc, schema)
-        self.assertEqual(doc["format_version"], 1)
+        self.assertEqual(doc["format_version"], 2)
+        self.assertRegex(doc["mac"], r"^hmac-sha256:[0-9a-f]{64}$")
         self.assertEqual([s["action"] for s in doc["steps"]], ["update", "create"])
         # --out writes the same document
         self.run_reconcile("plan", "--out", self.plan_file, check=0)

@@ -63,7 +63,7 @@ struct PlanCounts {
 };
 
 struct Plan {
-    static constexpr int kFormatVersion = 1;
+    static constexpr int kFormatVersion = 2;
     int format_version = kFormatVersion;
     std::string api_url;
     std::string inputs_digest;

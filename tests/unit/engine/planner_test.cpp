@@ -386,7 +386,7 @@ TEST_CASE("plan JSON round trip") {
     auto doc = plan_to_json(r.plan);
 
     const auto& o = doc.get_object();
-    CHECK(o.at("format_version").as_int64() == 1);
+    CHECK(o.at("format_version").as_int64() == 2);
     CHECK(js(o.at("summary")) == R"({"create":1,"update":1,"provision_call":1,"delete":0})");
     CHECK(js(o.at("unchanged")) == R"(["Same"])");
     const auto& step0 = o.at("steps").as_array()[0].as_object();
@@ -419,22 +419,74 @@ TEST_CASE("plan JSON round trip") {
 }
 
 TEST_CASE("plan_from_json refuses other format versions and malformed plans clearly") {
-    auto v2 = plan_from_json(parse_json(R"({"format_version": 2, "api_url": "", "inputs_digest": "", "steps": []})"));
-    REQUIRE_FALSE(v2.has_value());
-    CHECK(v2.error().find("format_version 2 is not supported") != std::string::npos);
+    auto v1 = plan_from_json(parse_json(R"({"format_version": 1, "api_url": "", "inputs_digest": "", "steps": []})"));
+    REQUIRE_FALSE(v1.has_value());
+    CHECK(v1.error().find("format_version 1 is not supported") != std::string::npos);
     auto none = plan_from_json(parse_json(R"({"steps": []})"));
     REQUIRE_FALSE(none.has_value());
     CHECK(none.error().find("format_version") != std::string::npos);
-    auto bad_action = plan_from_json(parse_json(
-        R"({"format_version": 1, "api_url": "", "inputs_digest": "", "steps": [{"action": "explode"}]})"));
-    REQUIRE_FALSE(bad_action.has_value());
-    CHECK(bad_action.error().find("steps[0]") != std::string::npos);
-    auto bad_summary = plan_from_json(parse_json(
-        R"({"format_version": 1, "api_url": "", "inputs_digest": "", "steps": [], "summary": {"create": 1}})"));
-    REQUIRE_FALSE(bad_summary.has_value());
-    auto empty = plan_from_json(parse_json(R"({"format_version": 1, "api_url": "u", "inputs_digest": "d", "steps": []})"));
+    constexpr std::string_view kEmpty = R"({"format_version": 2, "api_url": "u", "inputs_digest": "d", "steps": [],
+        "unchanged": [], "summary": {"create": 0, "update": 0, "provision_call": 0, "delete": 0}})";
+    auto empty = plan_from_json(parse_json(kEmpty));
     REQUIRE(empty.has_value());
     CHECK_FALSE(empty->has_changes());
+    auto with = [&](std::string_view key, std::string_view value) {
+        auto doc = parse_json(kEmpty);
+        doc.as_object()[key] = parse_json(value);
+        return plan_from_json(doc);
+    };
+    auto bad_action = with("steps", R"([{"action": "explode"}])");
+    REQUIRE_FALSE(bad_action.has_value());
+    CHECK(bad_action.error().find("steps[0]") != std::string::npos);
+    auto bad_summary = with("summary", R"({"create": 1, "update": 0, "provision_call": 0, "delete": 0})");
+    REQUIRE_FALSE(bad_summary.has_value());
+    CHECK(bad_summary.error().find("summary.create") != std::string::npos);
+    auto extra = with("extra", "1");
+    REQUIRE_FALSE(extra.has_value());
+    CHECK(extra.error() == "plan: unknown key \"extra\"");
+}
+
+TEST_CASE("plan_from_json refuses a step whose request is not what its action sends") {
+    auto plan = [](std::string_view method, std::string_view path, std::string_view body = "{\"name\": \"A\"}") {
+        std::string doc = R"({"format_version": 2, "api_url": "u", "inputs_digest": "d", "unchanged": [],
+            "summary": {"create": 0, "update": 1, "provision_call": 0, "delete": 0},
+            "steps": [{"action": "update", "agent": {"name": "A", "uuid": "u-1"}, "source": "a.yaml:1",
+                       "request": {"method": ")" + std::string(method) + R"(", "path": ")" + std::string(path) +
+                          R"(", "body": )" + std::string(body) + R"(},
+                       "changes": [], "notes": [], "precondition": {"agent_fingerprint": "f", "updated_at": "t"}}]})";
+        return plan_from_json(parse_json(doc));
+    };
+    CHECK(plan("PATCH", "/agents/u-1").has_value());
+    auto other_agent = plan("PATCH", "/agents/u-2");
+    REQUIRE_FALSE(other_agent.has_value());
+    CHECK(other_agent.error() ==
+          "plan steps[0].request: PATCH /agents/u-2 is not what a update step sends (PATCH /agents/u-1)");
+    CHECK_FALSE(plan("DELETE", "/agents/u-1").has_value());
+    CHECK_FALSE(plan("PATCH", "/agents/u-1/../u-2").has_value());
+    CHECK_FALSE(plan("PATCH", "/agents/u-1", "[]").has_value());
+}
+
+TEST_CASE("a plan document's MAC: only the token's holder can make one, any edit breaks it") {
+    DesiredState desired;
+    desired.agents.push_back(desired_agent("New", R"({"name": "New"})"));
+    auto r = make_plan(desired, live_with({}), test_schema());
+    json::value doc = plan_to_json(r.plan);
+    sign_plan_document(doc.as_object(), "token-a");
+    CHECK(plan_document_signed_by(doc.as_object(), "token-a"));
+    CHECK_FALSE(plan_document_signed_by(doc.as_object(), "token-b"));
+    json::value edited = doc;
+    edited.as_object()["steps"].as_array()[0].as_object()["request"].as_object()["body"].as_object()["name"] = "Evil";
+    CHECK_FALSE(plan_document_signed_by(edited.as_object(), "token-a"));
+    json::value unsigned_doc = plan_to_json(r.plan);
+    CHECK_FALSE(plan_document_signed_by(unsigned_doc.as_object(), "token-a"));
+    // Key order does not matter: the MAC covers the canonical form.
+    json::object reordered;
+    const auto& o = doc.as_object();
+    for (auto it = o.end(); it != o.begin();) {
+        --it;
+        reordered.emplace(it->key(), it->value());
+    }
+    CHECK(plan_document_signed_by(reordered, "token-a"));
 }
 
 }  // TEST_SUITE
