@@ -27,7 +27,7 @@ int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c)
     }
     print_diagnostics(console, report.diagnostics);
     if (has_errors(report.diagnostics)) return kExitError;
-    if (c.format == "json") console.out(to_pretty_json(drift_to_json(report)));
+    if (c.format == "json") console.out_json(drift_to_json(report));
     else if (c.format == "markdown") console.out(render_drift_markdown(report));
     else console.out(render_drift_text(report, DriftRenderOptions{}));
     return report.has_drift() ? kExitChanges : kExitOk;

@@ -5,6 +5,7 @@
 #include "reconcile/report/plan_json.hpp"
 #include "reconcile/report/plan_markdown.hpp"
 #include "reconcile/report/plan_text.hpp"
+#include "reconcile/util/utf8.hpp"
 
 namespace reconcile::cli {
 
@@ -14,9 +15,9 @@ int cmd_plan(Console& console, const GlobalOptions& g, const CommandOptions& c) 
     // The saved document carries a MAC keyed from the token: apply refuses an edited plan.
     json::value document = plan_to_json(run->plan);
     sign_plan_document(document.as_object(), run->conn.token);
-    if (!c.out_file.empty() && !write_file(console, c.out_file, to_pretty_json(document))) return kExitError;
+    if (!c.out_file.empty() && !write_file(console, c.out_file, terminal_safe_json(to_pretty_json(document)))) return kExitError;
     if (c.format == "json") {
-        console.out(to_pretty_json(document));
+        console.out_json(document);
     } else if (c.format == "markdown") {
         console.out(render_markdown(run->plan));
     } else {

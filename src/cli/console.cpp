@@ -7,6 +7,7 @@
 #include <mutex>
 
 #include "options.hpp"
+#include "reconcile/util/utf8.hpp"
 
 namespace reconcile::cli {
 
@@ -21,7 +22,7 @@ protected:
     void sink_it_(const spdlog::details::log_msg& msg) override {
         spdlog::memory_buf_t formatted;
         formatter_->format(msg, formatted);
-        std::cerr << redactor_.apply(std::string_view(formatted.data(), formatted.size()));
+        std::cerr << printable_output(redactor_.apply(std::string_view(formatted.data(), formatted.size())), false);
     }
     void flush_() override { std::cerr.flush(); }
 
@@ -31,13 +32,21 @@ private:
 
 }  // namespace
 
+// Output is redacted, then made safe for a terminal or a CI log: escape sequences, carriage
+// returns, bells and bidi controls that came from a file or a server reply are shown escaped, so
+// no value can erase or fake a line such as "No changes.".
 void Console::out(std::string_view text) {
-    std::cout << redactor.apply(text);
+    std::cout << printable_output(redactor.apply(text), color);
+    std::cout.flush();
+}
+
+void Console::out_json(const json::value& document) {
+    std::cout << redactor.apply(terminal_safe_json(to_pretty_json(document)));
     std::cout.flush();
 }
 
 void Console::err(std::string_view text) {
-    std::cerr << redactor.apply(text);
+    std::cerr << printable_output(redactor.apply(text), color);
     std::cerr.flush();
 }
 

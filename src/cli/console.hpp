@@ -6,6 +6,7 @@
 
 #include "reconcile/cli/redact.hpp"
 #include "reconcile/model/diagnostics.hpp"
+#include "reconcile/util/json.hpp"
 
 namespace reconcile::cli {
 
@@ -16,6 +17,7 @@ struct Console {
     Redactor redactor;
     bool color = false;
     void out(std::string_view text);    // standard output
+    void out_json(const json::value& document);  // standard output, pretty JSON
     void err(std::string_view text);    // standard error
     void error(std::string_view message) { err("error: " + std::string(message) + "\n"); }
 };

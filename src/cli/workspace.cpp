@@ -75,20 +75,45 @@ bool filter_agents(Console& console, DesiredState& state, const std::vector<std:
     return ok;
 }
 
-std::optional<Connection> connect(Console& console, const GlobalOptions& g,
-                                  const std::optional<std::string>& config_url) {
+// The workspace the token goes to. A URL given outside the repository (--api-url, MIHU_API_URL)
+// is the operator's word. A URL written in the repository comes from whoever wrote the pull
+// request, so on its own it receives the token only when it is an official *.mihu.ai workspace.
+std::optional<Endpoint> choose_endpoint(Console& console, const GlobalOptions& g,
+                                        const std::optional<std::string>& config_url) {
     std::string url = g.api_url;
     if (url.empty()) url = process_setting("MIHU_API_URL").value_or("");
-    if (url.empty() && config_url) url = *config_url;
+    const bool from_repository = url.empty() && config_url;
+    if (from_repository) url = *config_url;
     if (url.empty()) {
         console.error("no API URL: set MIHU_API_URL to the workspace URL (e.g. https://acme.mihu.ai) or pass --api-url");
         return std::nullopt;
     }
     auto endpoint = Endpoint::parse(url);
     if (!endpoint) {
-        console.error("API URL \"" + url + "\": " + endpoint.error());
+        console.error("API URL \"" + url + "\"" + (from_repository ? " (api_url in reconcile.yaml)" : "") + ": " +
+                      endpoint.error());
         return std::nullopt;
     }
+    if (from_repository && !endpoint->official_workspace()) {
+        console.error("the API URL " + endpoint->url() +
+                      " comes only from reconcile.yaml, which anyone who can open a pull request can edit; the API "
+                      "token is sent there only when the same URL is also given outside the repository, or when it "
+                      "is a https://<workspace>.mihu.ai address. To allow it, set MIHU_API_URL=" + endpoint->url() +
+                      " or pass --api-url " + endpoint->url());
+        return std::nullopt;
+    }
+    if (!from_repository && config_url) {
+        if (auto repo = Endpoint::parse(*config_url); repo && repo->url() != endpoint->url())
+            spdlog::warn("api_url in reconcile.yaml ({}) is not used: {} comes from outside the repository",
+                         repo->url(), endpoint->url());
+    }
+    return std::move(*endpoint);
+}
+
+std::optional<Connection> connect(Console& console, const GlobalOptions& g,
+                                  const std::optional<std::string>& config_url) {
+    auto endpoint = choose_endpoint(console, g, config_url);
+    if (!endpoint) return std::nullopt;
     std::string token;
     if (!g.token_file.empty()) {
         std::ifstream in(g.token_file);

@@ -36,6 +36,14 @@ bool Endpoint::ip_literal() const {
     return !ec;
 }
 
+bool Endpoint::official_workspace() const {
+    constexpr std::string_view kDomain = ".mihu.ai";
+    const std::string_view h = host;
+    if (port != "443" || h.size() <= kDomain.size() || !h.ends_with(kDomain)) return false;
+    const std::string_view workspace = h.substr(0, h.size() - kDomain.size());
+    return workspace.find('.') == std::string_view::npos && !workspace.empty();
+}
+
 std::string Endpoint::authority() const {
     std::string out = host.find(':') != std::string::npos ? "[" + host + "]" : host;
     if (port != "443") out += ":" + port;

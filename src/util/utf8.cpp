@@ -122,4 +122,39 @@ std::string printable(std::string_view s, bool keep_newlines) {
     return out;
 }
 
+std::string printable_output(std::string_view s, bool keep_colors) {
+    std::string out;
+    out.reserve(s.size());
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (!keep_colors || s[i] != '\x1b' || i + 1 >= s.size() || s[i + 1] != '[') continue;
+        std::size_t j = i + 2;
+        while (j < s.size() && ((s[j] >= '0' && s[j] <= '9') || s[j] == ';')) ++j;
+        if (j >= s.size() || s[j] != 'm') continue;
+        out += printable(s.substr(start, i - start));
+        out.append(s.substr(i, j + 1 - i));
+        start = j + 1;
+        i = j;
+    }
+    out += printable(s.substr(start));
+    return out;
+}
+
+std::string terminal_safe_json(std::string_view json_text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(json_text.size());
+    for (std::size_t i = 0; i < json_text.size();) {
+        const std::size_t start = i;
+        const char32_t cp = next_code_point(json_text, i);
+        if (cp >= 0x80 && unsafe(cp, true)) {
+            out += "\\u";
+            for (int shift = 12; shift >= 0; shift -= 4) out += kHex[(cp >> shift) & 15];
+        } else {
+            out.append(json_text.substr(start, i - start));
+        }
+    }
+    return out;
+}
+
 }  // namespace reconcile

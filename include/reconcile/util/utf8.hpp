@@ -26,4 +26,14 @@ std::string cut_utf8(std::string_view s, std::size_t max_bytes, std::string_view
 // Invalid UTF-8 bytes are written as \xNN. Text that needs none of this is returned as is.
 std::string printable(std::string_view s, bool keep_newlines = true);
 
+// printable() for a whole screen of output that may hold this program's own colour codes: an
+// SGR sequence (ESC [ digits;... m) is kept when `keep_colors`, every other control character
+// is escaped. Used at the last step before the terminal.
+std::string printable_output(std::string_view s, bool keep_colors);
+
+// Serialized JSON made safe for a terminal without changing what it means: C1 controls, line and
+// paragraph separators and bidi controls inside strings become \uXXXX escapes (JSON already
+// escapes C0).
+std::string terminal_safe_json(std::string_view json_text);
+
 }  // namespace reconcile
