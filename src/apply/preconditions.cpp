@@ -5,8 +5,7 @@
 
 namespace reconcile {
 
-std::vector<std::string> check_preconditions(const Plan& plan, AgentApi& api,
-                                             const std::function<std::string(const json::object&)>& fingerprint) {
+std::vector<std::string> check_preconditions(const Plan& plan, AgentApi& api, const AgentFingerprint& fingerprint) {
     std::vector<std::string> stale;
     auto live = api.list_agents();
     if (!live) return {"could not re-read the live agents: " + live.error().describe()};
@@ -33,10 +32,11 @@ std::vector<std::string> check_preconditions(const Plan& plan, AgentApi& api,
             case ActionKind::Update:
             case ActionKind::Delete: {
                 auto it = by_uuid.find(s.agent_uuid);
+                if (it == by_uuid.end() && s.action == ActionKind::Delete) break;  // gone: the goal holds
                 if (it == by_uuid.end()) {
                     stale.push_back("plan is stale: agent \"" + s.agent_name + "\" (" + s.agent_uuid +
                                     ") no longer exists");
-                } else if (fingerprint(it->second->body) != s.precondition.agent_fingerprint) {
+                } else if (fingerprint(it->second->body, s.precondition.ignored_fields) != s.precondition.agent_fingerprint) {
                     stale.push_back("plan is stale: agent \"" + s.agent_name +
                                     "\" changed since the plan was made (updated_at " +
                                     s.precondition.updated_at + " -> " + it->second->updated_at + ")");

@@ -52,11 +52,15 @@ int run_cli(int argc, char** argv) {
     plan->add_option("--format", c.format, "Output format: text, json (the saved-plan document) or markdown (a PR comment)")
         ->check(CLI::IsMember({"text", "json", "markdown"}))->capture_default_str();
     plan->add_option("--agent", c.agents, "Only this agent (repeatable)");
+    plan->add_flag("--prune", c.prune, "Also delete live agents no document manages (prune.ignore keeps some)");
+    plan->add_flag("--allow-mass-delete", c.allow_mass_delete, "Let --prune delete more than 30% of the workspace");
 
     auto* apply = app.add_subcommand("apply", "Carry out the plan (or a saved plan FILE)");
     apply->add_option("plan_file", c.plan_file, "A plan saved with `reconcile plan --out FILE`");
     apply->add_flag("--auto-approve", c.auto_approve, "Do not ask for confirmation");
     apply->add_option("--agent", c.agents, "Only this agent (repeatable)");
+    apply->add_flag("--prune", c.prune, "Also delete live agents no document manages (prune.ignore keeps some)");
+    apply->add_flag("--allow-mass-delete", c.allow_mass_delete, "Let --prune delete more than 30% of the workspace");
 
     auto* drift = app.add_subcommand("drift", "Report what differs between git and the workspace (read-only)");
     drift->add_option("--format", c.format, "Output format: text, json or markdown")
@@ -78,6 +82,14 @@ int run_cli(int argc, char** argv) {
     setup_logging(g, console.redactor);
     install_interrupt_handlers();
 
+    if (c.prune && !c.agents.empty()) {
+        console.error("--prune deletes every agent no document manages; it cannot be combined with --agent");
+        return kExitError;
+    }
+    if (c.prune && !c.plan_file.empty()) {
+        console.error("--prune belongs to the plan: make the plan with `reconcile plan --prune --out FILE`");
+        return kExitError;
+    }
     try {
         if (validate->parsed()) return cmd_validate(console, g, c);
         if (plan->parsed()) return cmd_plan(console, g, c);

@@ -124,8 +124,8 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
         }
         auto resolved = resolved_for_sending(console, *plan, conn->token);
         if (!resolved) return kExitError;
-        auto stale = check_preconditions(*plan, *conn->api, [](const json::object& body) {
-            return agent_fingerprint(body, Schema::agent());
+        auto stale = check_preconditions(*plan, *conn->api, [](const json::object& body, const std::vector<std::string>& ignored) {
+            return agent_fingerprint(body, Schema::agent(), ignored);
         });
         if (!stale.empty()) {
             for (const auto& s : stale) console.error(s);

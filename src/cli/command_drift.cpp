@@ -19,7 +19,10 @@ int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c)
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
     auto live = fetch_live(console, *conn->api, need_numbers);
     if (!live) return kExitError;
-    auto report = detect_drift(repo->loaded.state, *live, Schema::agent());
+    DriftOptions options;
+    options.ignore_fields = repo->files.config.ignore_fields;
+    options.unmanaged_ignore = repo->files.config.prune_ignore;
+    auto report = detect_drift(repo->loaded.state, *live, Schema::agent(), options);
     if (!c.agents.empty()) {
         // Targeted: report only the named agents, not every unmanaged one.
         std::set<std::string> wanted(c.agents.begin(), c.agents.end());

@@ -29,6 +29,8 @@ struct CommandOptions {
     bool strict = false;
     bool detailed_exitcode = false;
     bool auto_approve = false;
+    bool prune = false;              // plan/apply: delete live agents no document manages
+    bool allow_mass_delete = false;  // ... even more than 30% of a workspace
     std::string out_file;
     std::string format = "text";
     std::vector<std::string> agents;

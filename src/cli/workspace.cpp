@@ -215,7 +215,13 @@ std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
     auto live = fetch_live(console, *conn->api, need_numbers);
     if (!live) return std::nullopt;
-    auto result = make_plan(repo->loaded.state, *live, Schema::agent(), conn->token);
+    PlanOptions options;
+    options.secret_key = conn->token;
+    options.prune = c.prune;
+    options.allow_mass_delete = c.allow_mass_delete;
+    options.prune_ignore = repo->files.config.prune_ignore;
+    options.ignore_fields = repo->files.config.ignore_fields;
+    auto result = make_plan(repo->loaded.state, *live, Schema::agent(), options);
     print_diagnostics(console, result.diagnostics);
     if (has_errors(result.diagnostics)) return std::nullopt;
     result.plan.api_url = conn->endpoint.url();

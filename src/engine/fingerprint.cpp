@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "reconcile/engine/ignored_fields.hpp"
 #include "reconcile/engine/normalize.hpp"
 #include "reconcile/util/digest.hpp"
 
@@ -49,10 +50,12 @@ void canonical(std::string& out, const json::value& v) {
 
 }  // namespace
 
-std::string agent_fingerprint(const json::object& live_body, const Schema& schema) {
+std::string agent_fingerprint(const json::object& live_body, const Schema& schema,
+                              const std::vector<std::string>& ignored) {
     // normalize() leaves out read-only fields (the live `channels` and `phone_numbers` views
     // of the bindings among them, which provisioning checks itself) and item uuids.
     json::value n = normalize(json::value(live_body), &schema.root());
+    remove_matches(n, parse_field_patterns(ignored));
     std::string text;
     canonical(text, n);
     return sha256_hex(text);

@@ -1,150 +1,292 @@
+// Desired + live -> Plan. Pure: no I/O, no clock, no logging.
 #include "reconcile/engine/planner.hpp"
 
 #include <algorithm>
-#include <cstdint>
 #include <unordered_map>
 
 #include "reconcile/engine/diff.hpp"
+#include "reconcile/engine/document_diff.hpp"
 #include "reconcile/engine/fingerprint.hpp"
+#include "reconcile/engine/matching.hpp"
 #include "reconcile/engine/secrets.hpp"
 #include "reconcile/model/api_paths.hpp"
 #include "reconcile/util/phone.hpp"
-#include "reconcile/engine/matching.hpp"
-#include "reconcile/engine/normalize.hpp"
+#include "reconcile/util/text.hpp"
 
 namespace reconcile {
 
-PlanResult make_plan(const DesiredState& desired, const LiveState& live, const Schema& schema,
-                     std::string_view secret_key) {
-    PlanResult result;
-    Plan& plan = result.plan;
-    // Errors are gathered per document and reported in document order.
-    std::vector<Diagnostics> doc_diags(desired.agents.size());
-    plan.inputs_digest = desired.inputs_digest;
+namespace {
 
-    // 1. Match every document to a live agent (shared with drift).
-    const auto& agents = desired.agents;
-    Matching matching = match_documents(desired, live);
-    for (std::size_t i = 0; i < agents.size(); ++i) {
-        doc_diags[i] = std::move(matching.diagnostics[i]);
-        if (matching.documents[i].kind == MatchKind::PinnedMissing)
-            doc_diags[i].push_back(make_error(agents[i].location_of("/uuid"),
-                                              "agent " + quoted(agents[i].name) + ": pinned uuid " + *agents[i].uuid +
-                                                  " is not in the workspace (remove `uuid:` to create a new agent)"));
+// Deleting more than this share of a workspace of at least kMassDeleteMinimum agents needs
+// --allow-mass-delete (octoDNS's safety threshold).
+constexpr std::size_t kMassDeleteMinimum = 10;
+constexpr double kMassDeleteShare = 0.30;
+
+std::string holder_text(const PhoneNumber& n) {
+    std::string holder = n.call_agent_name.empty() ? std::string("another agent") : "agent " + quoted(n.call_agent_name);
+    return holder + " (" + (n.call_agent_uuid.empty() ? std::string("uuid unknown") : n.call_agent_uuid) + ")";
+}
+
+// Numbers whose call binding holds the agent.
+std::vector<const PhoneNumber*> numbers_held_by(const std::string& agent_uuid, const LiveState& live) {
+    std::vector<const PhoneNumber*> out;
+    for (const auto& n : live.phone_numbers)
+        if (n.call_bound && n.call_agent_uuid == agent_uuid) out.push_back(&n);
+    return out;
+}
+
+// "A Sales Desk" and "a-sales desk" are the same words.
+std::string name_words(std::string_view name) {
+    std::string out;
+    bool gap = false;
+    for (char c : ascii_lower(php_trim(name))) {
+        const bool word = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || static_cast<unsigned char>(c) >= 0x80;
+        if (!word) {
+            gap = !out.empty();
+            continue;
+        }
+        if (gap) out += ' ';
+        gap = false;
+        out += c;
     }
-    const auto& matches = matching.documents;
+    return out;
+}
 
-    // 2. Steps, in document order: the agent's create or update, then its provisioning.
-    std::unordered_map<std::string, std::size_t> number_claims;  // phone uuid -> document index
-    for (std::size_t i = 0; i < agents.size(); ++i) {
-        const auto& d = agents[i];
-        const auto& m = matches[i];
+class Planner {
+public:
+    Planner(const DesiredState& desired, const LiveState& live, const Schema& schema, const PlanOptions& options)
+        : desired_(desired), live_(live), schema_(schema), options_(options),
+          matching_(match_documents(desired, live)), doc_diags_(desired.agents.size()),
+          global_ignore_(options.ignore_fields) {}
 
-        if (m.kind == MatchKind::Absent) {
-            PlanStep step;
-            step.action = ActionKind::Create;
-            step.agent_name = d.name;
-            step.source = d.where;
-            json::value body = writable_copy(json::value(d.body), &schema.root());
-            auto& obj = body.get_object();
-            if (!obj.contains("name")) {
-                json::object named;
-                named.emplace("name", d.name);
-                for (const auto& kv : obj) named.emplace(kv.key(), kv.value());
-                body = std::move(named);
-            }
-            step.request = HttpCall{"POST", api_paths::agents(), std::move(body)};
-            // What the create sets, as changes from nothing.
-            // The body holds ${env:} templates as written; apply resolves them.
-            auto sets = diff_agent(step.request.body.get_object(), json::object{}, schema);
-            step.changes = std::move(sets.changes);
-            step.secrets = plan_secrets(step.request.body, d.secrets, secret_key);
-            step.precondition.name_absent = true;
-            plan.steps.push_back(std::move(step));
-        } else if (m.kind == MatchKind::Live) {
-            auto diff = diff_document(d, m.live->body, schema);
-            if (diff.patch.empty()) {
-                plan.unchanged_agents.push_back(d.name);
-            } else {
-                PlanStep step;
-                step.action = ActionKind::Update;
-                step.agent_name = d.name;
-                step.agent_uuid = m.live->uuid;
-                step.source = d.where;
-                // The PATCH documentation marks `name` required: every update body carries it.
-                json::object body;
-                body.emplace("name", d.name);
-                for (auto& kv : diff.patch) body.insert_or_assign(kv.key(), std::move(kv.value()));
-                step.request = HttpCall{"PATCH", api_paths::agent(m.live->uuid), json::value(std::move(body))};
-                step.changes = std::move(diff.changes);
-                step.secrets = plan_secrets(step.request.body, d.secrets, secret_key);
-                step.notes = std::move(diff.notes);
-                step.precondition.agent_fingerprint = agent_fingerprint(m.live->body, schema);
-                step.precondition.updated_at = m.live->updated_at;
-                plan.steps.push_back(std::move(step));
-            }
+    PlanResult run() {
+        result_.plan.inputs_digest = desired_.inputs_digest;
+        for (std::size_t i = 0; i < desired_.agents.size(); ++i) plan_document(i);
+        for (auto& d : doc_diags_)
+            for (auto& diag : d) result_.diagnostics.push_back(std::move(diag));
+        if (options_.prune) prune();
+        return std::move(result_);
+    }
+
+private:
+    std::vector<std::string> ignored_for(const DesiredAgent& d) const {
+        std::vector<std::string> all = global_ignore_;
+        all.insert(all.end(), d.ignore_fields.begin(), d.ignore_fields.end());
+        return all;
+    }
+
+    void error(std::size_t i, SourceLocation where, std::string message) {
+        doc_diags_[i].push_back(make_error(std::move(where), std::move(message)));
+    }
+
+    void plan_document(std::size_t i) {
+        const auto& d = desired_.agents[i];
+        const auto& m = matching_.documents[i];
+        for (auto& diag : matching_.diagnostics[i]) doc_diags_[i].push_back(diag);
+        if (m.kind == MatchKind::PinnedMissing)
+            error(i, d.location_of("/uuid"),
+                  "agent " + quoted(d.name) + ": pinned uuid " + *d.uuid +
+                      " is not in the workspace (remove `uuid:` to create a new agent)");
+        if (m.kind == MatchKind::Absent) create(d);
+        if (m.kind == MatchKind::Live) update(d, *m.live);
+        if (d.call) call_channel(i, d, m);
+    }
+
+    void create(const DesiredAgent& d) {
+        PlanStep step;
+        step.action = ActionKind::Create;
+        step.agent_name = d.name;
+        step.source = d.where;
+        json::value body = writable_copy(json::value(d.body), &schema_.root());
+        if (!body.get_object().contains("name")) {
+            json::object named;
+            named.emplace("name", d.name);
+            for (const auto& kv : body.get_object()) named.emplace(kv.key(), kv.value());
+            body = std::move(named);
         }
+        step.request = HttpCall{"POST", api_paths::agents(), std::move(body)};
+        // What the create sets, as changes from nothing. The body holds ${env:} templates as
+        // written; apply resolves them.
+        step.changes = diff_agent(step.request.body.get_object(), json::object{}, schema_).changes;
+        step.secrets = plan_secrets(step.request.body, d.secrets, options_.secret_key);
+        step.precondition.name_absent = true;
+        if (auto note = rename_note(d)) step.notes.push_back(std::move(*note));
+        result_.plan.steps.push_back(std::move(step));
+    }
 
-        if (!d.call) continue;
+    void update(const DesiredAgent& d, const LiveAgent& live) {
+        const auto ignored = ignored_for(d);
+        auto diff = diff_document(d, live.body, schema_, parse_field_patterns(ignored));
+        if (diff.patch.empty()) {
+            result_.plan.unchanged_agents.push_back(d.name);
+            return;
+        }
+        PlanStep step;
+        step.action = ActionKind::Update;
+        step.agent_name = d.name;
+        step.agent_uuid = live.uuid;
+        step.source = d.where;
+        // The PATCH documentation marks `name` required: every update body carries it.
+        json::object body;
+        body.emplace("name", d.name);
+        for (auto& kv : diff.patch) body.insert_or_assign(kv.key(), std::move(kv.value()));
+        step.request = HttpCall{"PATCH", api_paths::agent(live.uuid), json::value(std::move(body))};
+        step.changes = std::move(diff.changes);
+        step.secrets = plan_secrets(step.request.body, d.secrets, options_.secret_key);
+        step.notes = std::move(diff.notes);
+        step.precondition.agent_fingerprint = agent_fingerprint(live.body, schema_, ignored);
+        step.precondition.ignored_fields = ignored;
+        step.precondition.updated_at = live.updated_at;
+        result_.plan.steps.push_back(std::move(step));
+    }
+
+    // A create without `uuid:` while an agent no document manages looks like the document's
+    // previous self (it holds the document's number, or has nearly the same name): the user
+    // probably renamed it, and without a pin the old agent stays live.
+    std::optional<std::string> rename_note(const DesiredAgent& d) const {
+        const PhoneNumber* number =
+            d.call && live_.phone_numbers_loaded ? find_phone_number(*d.call, live_.phone_numbers) : nullptr;
+        std::vector<std::string> names;
+        for (const auto& a : live_.agents) names.push_back(name_words(a.name));
+        for (const auto& a : live_.agents) {
+            if (matching_.referenced.count(a.uuid)) continue;
+            const bool same_number = number && number->call_bound && number->call_agent_uuid == a.uuid;
+            const std::string words = name_words(a.name);
+            const bool similar = words == name_words(d.name) || nearest_name(name_words(d.name), {words}) == words;
+            if (!same_number && !similar) continue;
+            std::string note = "if this is a rename of agent " + quoted(a.name) + " (" + a.uuid + "), pin `uuid: " +
+                               a.uuid + "` in this document; otherwise " + quoted(a.name) + " stays live";
+            if (same_number) note += " and keeps the call channel of " + number->number;
+            return note;
+        }
+        return std::nullopt;
+    }
+
+    const PhoneNumber* wanted_number(std::size_t i, const DesiredAgent& d) {
         const auto& call = *d.call;
-        if (!call.phone_number && !call.phone_number_uuid) continue;  // the loader reports this
-        std::string wanted = call.phone_number ? *call.phone_number : *call.phone_number_uuid;
-        if (!live.phone_numbers_loaded) {
-            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) +
-                                                              ": the workspace's phone numbers were not read, so "
-                                                              "the call channel " + wanted + " cannot be planned"));
-            continue;
+        const std::string wanted = call.phone_number ? *call.phone_number : call.phone_number_uuid.value_or("");
+        if (!live_.phone_numbers_loaded) {
+            error(i, call.where, "agent " + quoted(d.name) + ": the workspace's phone numbers were not read, so the "
+                                 "call channel " + wanted + " cannot be planned");
+            return nullptr;
         }
-        const PhoneNumber* number = find_phone_number(call, live.phone_numbers);
+        const PhoneNumber* number = find_phone_number(call, live_.phone_numbers);
         if (!number) {
-            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone number " + wanted +
-                                                       " is not in the workspace"));
-            continue;
+            error(i, call.where, "agent " + quoted(d.name) + ": phone number " + wanted + " is not in the workspace");
+            return nullptr;
         }
-        if (call.phone_number && call.phone_number_uuid && phone_key(number->number) != phone_key(*call.phone_number)) {
-            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone_number " + *call.phone_number +
-                                                       " and phone_number_uuid " + *call.phone_number_uuid +
-                                                       " name different numbers (the uuid is " + number->number + ")"));
-            continue;
+        if (auto why = number->unusable_for_calls(); !why.empty()) {
+            error(i, call.where, "agent " + quoted(d.name) + ": phone number " + number->number +
+                                     " cannot take calls: " + why);
+            return nullptr;
         }
-        if (auto [it, inserted] = number_claims.emplace(number->uuid, i); !inserted) {
-            const auto& other = agents[it->second];
-            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": phone number " + number->number +
-                                                       " is also the call channel of agent " + quoted(other.name) + " (" +
-                                                       (other.call ? other.call->where.str() : other.where.str()) +
-                                                       "); a number answers for one agent"));
-            continue;
+        if (auto [it, inserted] = number_claims_.emplace(number->uuid, i); !inserted) {
+            const auto& other = desired_.agents[it->second];
+            error(i, call.where, "agent " + quoted(d.name) + ": phone number " + number->number +
+                                     " is also the call channel of agent " + quoted(other.name) + " (" +
+                                     (other.call ? other.call->where.str() : other.where.str()) +
+                                     "); a number answers for one agent");
+            return nullptr;
         }
-        if (m.kind != MatchKind::Live && m.kind != MatchKind::Absent) continue;  // the agent is in error
+        return number;
+    }
+
+    void call_channel(std::size_t i, const DesiredAgent& d, const DocumentMatch& m) {
+        if (!d.call->phone_number && !d.call->phone_number_uuid) return;  // the loader reports this
+        const PhoneNumber* number = wanted_number(i, d);
+        if (!number || (m.kind != MatchKind::Live && m.kind != MatchKind::Absent)) return;
         const std::string agent_uuid = m.kind == MatchKind::Live ? m.live->uuid : std::string{};
+        std::vector<std::string> moves;
+        if (!agent_uuid.empty())
+            for (const PhoneNumber* held : numbers_held_by(agent_uuid, live_))
+                if (held->uuid != number->uuid) moves.push_back(held->number);
+        if (number->call_bound && !agent_uuid.empty() && number->call_agent_uuid == agent_uuid) {
+            for (const auto& old : moves)
+                doc_diags_[i].push_back(make_warning(
+                    d.call->where, "agent " + quoted(d.name) + " also holds the call channel of " + old +
+                                       ", which this document does not name; the API has no documented way to "
+                                       "release a number: release it in the dashboard, or provision it to another "
+                                       "agent"));
+            return;  // already holds
+        }
         if (number->call_bound) {
-            if (!agent_uuid.empty() && number->call_agent_uuid == agent_uuid) continue;  // already holds
-            std::string holder = number->call_agent_name.empty() ? std::string("another agent")
-                                                                 : "agent " + quoted(number->call_agent_name);
-            holder += " (" + (number->call_agent_uuid.empty() ? std::string("uuid unknown") : number->call_agent_uuid) + ")";
-            doc_diags[i].push_back(make_error(call.where, "agent " + quoted(d.name) + ": the call channel of " + number->number +
-                                                       " is held by " + holder +
-                                                       "; release it there first, or choose another number"));
-            continue;
+            error(i, d.call->where, "agent " + quoted(d.name) + ": the call channel of " + number->number +
+                                        " is held by " + holder_text(*number) +
+                                        "; release it there first, or choose another number");
+            return;
         }
         PlanStep step;
         step.action = ActionKind::ProvisionCall;
         step.agent_name = d.name;
         step.agent_uuid = agent_uuid;
-        step.source = call.where;
-        json::object body;
-        body.emplace("phone_number_uuid", number->uuid);
+        step.source = d.call->where;
         step.request = HttpCall{"POST",
                                 api_paths::call_provision(agent_uuid.empty() ? api_paths::kCreatedAgent : agent_uuid),
-                                json::value(std::move(body))};
+                                json::object{{"phone_number_uuid", number->uuid}}};
         step.precondition.phone_number_uuid = number->uuid;
-        step.precondition.bound_agent_uuid = number->call_bound ? number->call_agent_uuid : std::string{};
         step.phone_number = number->number;
-        plan.steps.push_back(std::move(step));
+        for (const auto& old : moves)
+            step.notes.push_back("moves the agent from " + old + " to " + number->number + ": the agent keeps the call "
+                                 "channel of " + old + " too, because the API has no documented way to release a "
+                                 "number; release it in the dashboard, or provision it to another agent");
+        result_.plan.steps.push_back(std::move(step));
     }
-    for (auto& d : doc_diags)
-        for (auto& diag : d) result.diagnostics.push_back(std::move(diag));
-    return result;
+
+    bool prune_ignored(const LiveAgent& a) const {
+        return std::any_of(options_.prune_ignore.begin(), options_.prune_ignore.end(),
+                           [&](const std::string& glob) { return glob_match_text(glob, php_trim(a.name)); });
+    }
+
+    // Live agents no document manages are deleted, unless a prune.ignore glob names them; a
+    // workspace-sized delete needs a second yes.
+    void prune() {
+        std::vector<const LiveAgent*> doomed;
+        for (const auto& a : live_.agents)
+            if (!matching_.referenced.count(a.uuid) && !prune_ignored(a)) doomed.push_back(&a);
+        std::sort(doomed.begin(), doomed.end(), [](auto* x, auto* y) { return std::tie(x->name, x->uuid) < std::tie(y->name, y->uuid); });
+        const std::size_t total = live_.agents.size();
+        if (!options_.allow_mass_delete && total >= kMassDeleteMinimum &&
+            static_cast<double>(doomed.size()) > kMassDeleteShare * static_cast<double>(total)) {
+            result_.diagnostics.push_back(make_error(
+                SourceLocation{}, "prune would delete " + format_count(doomed.size()) + " of the workspace's " +
+                                      format_count(total) + " agents (more than 30%); nothing is planned. If that "
+                                      "is intended pass --allow-mass-delete; to keep agents, add their names to "
+                                      "prune.ignore in reconcile.yaml"));
+            return;
+        }
+        for (const LiveAgent* a : doomed) {
+            PlanStep step;
+            step.action = ActionKind::Delete;
+            step.agent_name = a->name;
+            step.agent_uuid = a->uuid;
+            step.request = HttpCall{"DELETE", api_paths::agent(a->uuid), nullptr};
+            step.precondition.agent_fingerprint = agent_fingerprint(a->body, schema_, global_ignore_);
+            step.precondition.ignored_fields = global_ignore_;
+            step.precondition.updated_at = a->updated_at;
+            step.notes.push_back("no document manages this agent (pruning)");
+            for (const PhoneNumber* held : numbers_held_by(a->uuid, live_))
+                step.notes.push_back("it holds the call channel of " + held->number +
+                                     "; deleting the agent is assumed to release it");
+            result_.plan.steps.push_back(std::move(step));
+        }
+    }
+
+    const DesiredState& desired_;
+    const LiveState& live_;
+    const Schema& schema_;
+    const PlanOptions& options_;
+    Matching matching_;
+    std::vector<Diagnostics> doc_diags_;  // per document, reported in document order
+    std::vector<std::string> global_ignore_;
+    std::unordered_map<std::string, std::size_t> number_claims_;  // phone uuid -> document index
+    PlanResult result_;
+};
+
+}  // namespace
+
+PlanResult make_plan(const DesiredState& desired, const LiveState& live, const Schema& schema,
+                     const PlanOptions& options) {
+    return Planner(desired, live, schema, options).run();
 }
 
 }  // namespace reconcile

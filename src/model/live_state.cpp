@@ -50,7 +50,20 @@ std::optional<PhoneNumber> phone_number_from_json(const json::object& o) {
             number.call_agent_name = text(*call, "agent_name");
         }
     }
+    number.status = text(o, "status");
+    if (auto c = o.find("capabilities"); c != o.end() && c->value().is_object()) {
+        const auto& caps = c->value().get_object();
+        // The phone-number list says `voice`; the agent's phone_numbers view says `call`.
+        for (const char* key : {"voice", "call"})
+            if (auto* v = caps.if_contains(key); v && v->is_bool() && !v->get_bool()) number.voice_capable = false;
+    }
     return number;
+}
+
+std::string PhoneNumber::unusable_for_calls() const {
+    if (!voice_capable) return "it has no voice capability (capabilities.voice is false)";
+    if (!status.empty() && status != "active") return "its status is \"" + status + "\", not \"active\"";
+    return {};
 }
 
 }  // namespace reconcile

@@ -16,6 +16,9 @@ std::string channel_problem(const ChannelDrift& c) {
                    (c.holder_name.empty() ? std::string("another agent") : "agent " + quoted(c.holder_name)) + " (" +
                    (c.holder_uuid.empty() ? std::string("uuid unknown") : c.holder_uuid) + ")";
         case ChannelDrift::Kind::NumberMissing: return c.phone_number + " is not in the workspace";
+        case ChannelDrift::Kind::NotInGit:
+            return "the agent also holds the call channel of " + c.phone_number +
+                   ", which git does not name (release it in the dashboard, or provision it to another agent)";
     }
     return {};
 }
@@ -67,6 +70,9 @@ std::string render_drift_text(const DriftReport& report, const DriftRenderOption
                     c.source.file_line() + ")");
     for (const auto& u : report.unmanaged)
         line(0, "? agent " + quoted(u.name) + " (" + u.uuid + ") is not managed by any document");
+    if (!report.ignored_unmanaged.empty())
+        line(0, count_of(report.ignored_unmanaged.size(), "agent", "agents") +
+                    " left unmanaged on purpose (prune.ignore) not reported");
     if (!report.missing.empty() || !report.channels.empty() || !report.unmanaged.empty()) out += '\n';
 
     if (!report.has_drift()) {
@@ -119,6 +125,7 @@ json::value drift_to_json(const DriftReport& report) {
     json::object summary{{"drifted", report.drifted.size()},
                          {"missing", report.missing.size()},
                          {"unmanaged", report.unmanaged.size()},
+                         {"ignored_unmanaged", report.ignored_unmanaged.size()},
                          {"channels", report.channels.size()},
                          {"in_sync", report.in_sync.size()}};
     return json::object{{"format_version", 1},

@@ -41,6 +41,11 @@ json::object precondition_json(const PlanStep& s) {
         case ActionKind::Delete:
             p.emplace("agent_fingerprint", s.precondition.agent_fingerprint);
             p.emplace("updated_at", s.precondition.updated_at);
+            if (!s.precondition.ignored_fields.empty()) {
+                json::array ignored;
+                for (const auto& f : s.precondition.ignored_fields) ignored.emplace_back(f);
+                p.emplace("ignored_fields", std::move(ignored));
+            }
             break;
         case ActionKind::ProvisionCall:
             p.emplace("phone_number_uuid", s.precondition.phone_number_uuid);
@@ -188,6 +193,17 @@ private:
         return true;
     }
 
+    bool strings(const json::object& o, std::string_view key, const std::string& where, std::vector<std::string>& out) {
+        auto* list = array(o, key, where, false);
+        if (!list) return error.empty();
+        for (std::size_t i = 0; i < list->size(); ++i) {
+            if (!(*list)[i].is_string())
+                return fail(where + "." + std::string(key) + "[" + std::to_string(i) + "]", "must be a string");
+            out.emplace_back((*list)[i].get_string());
+        }
+        return true;
+    }
+
     bool notes(const json::object& o, const std::string& where, PlanStep& s) {
         auto* list = array(o, "notes", where, true);
         if (!list) return false;
@@ -208,9 +224,9 @@ private:
                 return only(*pre, {"name_absent"}, w) && boolean(*pre, "name_absent", w, p.name_absent);
             case ActionKind::Update:
             case ActionKind::Delete:
-                return only(*pre, {"agent_fingerprint", "updated_at"}, w) &&
+                return only(*pre, {"agent_fingerprint", "updated_at", "ignored_fields"}, w) &&
                        string(*pre, "agent_fingerprint", w, p.agent_fingerprint) &&
-                       string(*pre, "updated_at", w, p.updated_at);
+                       string(*pre, "updated_at", w, p.updated_at) && strings(*pre, "ignored_fields", w, p.ignored_fields);
             case ActionKind::ProvisionCall:
                 if (!only(*pre, {"phone_number_uuid", "bound_agent_uuid"}, w) ||
                     !string(*pre, "phone_number_uuid", w, p.phone_number_uuid) ||

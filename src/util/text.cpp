@@ -71,6 +71,26 @@ std::string format_size(std::size_t bytes) {
     return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
 }
 
+bool glob_match_text(std::string_view pat, std::string_view s) {
+    std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
+    while (i < s.size()) {
+        if (p < pat.size() && (pat[p] == '?' || pat[p] == s[i])) {
+            ++p;
+            ++i;
+        } else if (p < pat.size() && pat[p] == '*') {
+            star = p++;
+            mark = i;
+        } else if (star != std::string_view::npos) {
+            p = star + 1;
+            i = ++mark;
+        } else {
+            return false;
+        }
+    }
+    while (p < pat.size() && pat[p] == '*') ++p;
+    return p == pat.size();
+}
+
 std::string nearest_name(std::string_view word, const std::vector<std::string>& candidates) {
     auto distance = [](std::string_view a, std::string_view b) {
         std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);

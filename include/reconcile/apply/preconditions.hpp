@@ -10,8 +10,9 @@
 namespace reconcile {
 
 // One message per stale step ("plan is stale: agent \"X\" changed since ..."); empty when the
-// plan still holds. `fingerprint` computes what Precondition::agent_fingerprint recorded.
-std::vector<std::string> check_preconditions(const Plan& plan, AgentApi& api,
-                                             const std::function<std::string(const json::object&)>& fingerprint);
+// plan still holds. `fingerprint` computes what Precondition::agent_fingerprint recorded, from a
+// live agent and the field paths the step left out of it.
+using AgentFingerprint = std::function<std::string(const json::object&, const std::vector<std::string>& ignored)>;
+std::vector<std::string> check_preconditions(const Plan& plan, AgentApi& api, const AgentFingerprint& fingerprint);
 
 }  // namespace reconcile

@@ -15,6 +15,8 @@ struct RepositoryConfig {
     std::vector<std::string> include = {"agents/**/*.yaml", "agents/**/*.yml"};
     std::optional<std::string> api_url;
     std::optional<std::string> extends;  // reserved for shared base documents
+    std::vector<std::string> prune_ignore;   // `prune: {ignore: [name globs]}`
+    std::vector<std::string> ignore_fields;  // `ignore: [field paths]` for every agent
 };
 
 struct RepositoryFiles {

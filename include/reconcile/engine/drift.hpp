@@ -41,7 +41,9 @@ struct UnmanagedAgent {
 
 // A document's call channel that the workspace does not give the agent.
 struct ChannelDrift {
-    enum class Kind { Unbound, HeldByOther, NumberMissing };
+    // NotInGit: the agent holds the call channel of a number its document does not name (a
+    // number move whose old binding the API cannot release, or a binding made by hand).
+    enum class Kind { Unbound, HeldByOther, NumberMissing, NotInGit };
     Kind kind = Kind::Unbound;
     std::string agent_name;
     std::string agent_uuid;
@@ -59,6 +61,7 @@ struct DriftReport {
     std::vector<UnmanagedAgent> unmanaged;     // sorted by name, then uuid
     std::vector<ChannelDrift> channels;        // document order
     std::vector<std::string> in_sync;          // names of managed agents that match git
+    std::vector<std::string> ignored_unmanaged;  // unmanaged, but prune.ignore names them: not drift
     // Documents that cannot be matched (a name shared by several live agents, a live agent two
     // documents claim) and call channels that cannot be checked; they name the document.
     Diagnostics diagnostics;
@@ -69,6 +72,12 @@ struct DriftReport {
     bool has_managed_drift() const;
 };
 
-DriftReport detect_drift(const DesiredState& desired, const LiveState& live, const Schema& schema);
+struct DriftOptions {
+    std::vector<std::string> ignore_fields;     // reconcile.yaml `ignore:` (documents add their own)
+    std::vector<std::string> unmanaged_ignore;  // prune.ignore: agents left unmanaged on purpose
+};
+
+DriftReport detect_drift(const DesiredState& desired, const LiveState& live, const Schema& schema,
+                         const DriftOptions& options = {});
 
 }  // namespace reconcile

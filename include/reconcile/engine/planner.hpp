@@ -1,6 +1,7 @@
 #pragma once
 // Desired + live -> Plan. Pure: no I/O, no clock, no logging.
-#include <string_view>
+#include <string>
+#include <vector>
 
 #include "reconcile/model/desired_state.hpp"
 #include "reconcile/model/live_state.hpp"
@@ -9,14 +10,24 @@
 
 namespace reconcile {
 
-struct PlanResult {
-    Plan plan;
-    Diagnostics diagnostics;   // errors name the document (file:line) that caused them
+struct PlanOptions {
+    // Keys the fingerprints of ${env:} values recorded in the plan (the API token: only a holder
+    // of the token can tell whether a value changed).
+    std::string secret_key;
+    // Delete live agents no document manages, except those whose name matches a glob.
+    bool prune = false;
+    std::vector<std::string> prune_ignore;
+    bool allow_mass_delete = false;
+    // Field paths owned by the dashboard for every agent (reconcile.yaml `ignore:`).
+    std::vector<std::string> ignore_fields;
 };
 
-// `secret_key` keys the fingerprints of ${env:} values recorded in the plan (the API token: only
-// a holder of the token can tell whether a value changed).
+struct PlanResult {
+    Plan plan;
+    Diagnostics diagnostics;   // errors name the document (file:line) that caused them; warnings too
+};
+
 PlanResult make_plan(const DesiredState& desired, const LiveState& live, const Schema& schema,
-                     std::string_view secret_key = {});
+                     const PlanOptions& options = {});
 
 }  // namespace reconcile

@@ -20,11 +20,6 @@ namespace reconcile {
 // What a secret shows in place of a value: its template and whether the value differs.
 std::string secret_shown(const SecretRef& secret, std::string_view state);  // "${env:X} (changed)"
 
-// diff_agent of a document against a live agent, with its secrets compared by value and shown by
-// template: changes never hold a secret's value nor the live value at a secret's place, and the
-// PATCH body holds templates.
-AgentDiff diff_document(const DesiredAgent& document, const json::object& live, const Schema& schema);
-
 // Keyed fingerprints (HMAC-SHA-256 with `key`) of the secrets a request body carries as
 // templates, for the plan: apply compares them with the values it resolves.
 std::vector<PlanSecret> plan_secrets(const json::value& body, const std::vector<SecretRef>& secrets,

@@ -41,6 +41,8 @@ struct DesiredAgent {
     // ("/uuid", "/channels/call/phone_number") although they are not in the body.
     std::unordered_map<std::string, SourceLocation> locations;
     std::vector<SecretRef> secrets;
+    // `ignore:` field paths the dashboard owns ("status", "routing_rules[*].is_active").
+    std::vector<std::string> ignore_fields;
 
     // Location of a pointer, or of its nearest written ancestor.
     SourceLocation location_of(std::string_view pointer) const;

@@ -21,6 +21,11 @@ struct PhoneNumber {
     bool call_bound = false;
     std::string call_agent_uuid;
     std::string call_agent_name;
+    std::string status;            // "active" when it can be used; "" when the API did not say
+    bool voice_capable = true;     // capabilities.voice (false only when the API says so)
+
+    // Why the number cannot take calls, or "" when it can.
+    std::string unusable_for_calls() const;
 };
 
 struct LiveState {

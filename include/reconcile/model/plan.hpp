@@ -31,6 +31,7 @@ struct HttpCall {
 // What must still hold at apply time for the step to be valid.
 struct Precondition {
     std::string agent_fingerprint;   // sha256 of the normalized live agent ("" for a create)
+    std::vector<std::string> ignored_fields;  // left out of the fingerprint (owned by the dashboard)
     std::string updated_at;          // live updated_at at plan time
     bool name_absent = false;        // create: no live agent has this name
     std::string phone_number_uuid;   // provision: the number

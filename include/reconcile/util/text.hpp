@@ -27,6 +27,10 @@ std::string count_of(std::size_t n, std::string_view one, std::string_view many)
 // 1536 -> "1.5 KiB", 4194304 -> "4 MiB", 10 -> "10 bytes".
 std::string format_size(std::size_t bytes);
 
+// `*` (any run of characters) and `?` (one character) against a whole text: name globs such as
+// "Legacy *". Linear-ish, with one backtrack point.
+bool glob_match_text(std::string_view pattern, std::string_view text);
+
 // Levenshtein-based suggestion among candidates ("" if nothing is close enough to be a typo).
 std::string nearest_name(std::string_view word, const std::vector<std::string>& candidates);
 

@@ -153,7 +153,7 @@ TEST_CASE("check_preconditions: a changed agent, a taken name and a changed bind
     upd.precondition.agent_fingerprint = "fp-at-plan-time";
     upd.precondition.updated_at = "t1";
     plan.steps = {upd, create_step("Taken"), provision_step("One", "a1", "p1")};
-    auto stale = check_preconditions(plan, api, [](const json::object& o) { return json::serialize(o); });
+    auto stale = check_preconditions(plan, api, [](const json::object& o, const std::vector<std::string>&) { return json::serialize(o); });
     REQUIRE(stale.size() == 3);
     CHECK(stale[0] == "plan is stale: agent \"One\" changed since the plan was made (updated_at t1 -> t2)");
     CHECK(stale[1].find("\"Taken\" was created live") != std::string::npos);
@@ -163,7 +163,7 @@ TEST_CASE("check_preconditions: a changed agent, a taken name and a changed bind
     plan.steps[0].precondition.agent_fingerprint = json::serialize(api.agents[0].body);
     plan.steps.erase(plan.steps.begin() + 1);
     plan.steps[1].precondition.bound_agent_uuid = "a9";
-    CHECK(check_preconditions(plan, api, [](const json::object& o) { return json::serialize(o); }).empty());
+    CHECK(check_preconditions(plan, api, [](const json::object& o, const std::vector<std::string>&) { return json::serialize(o); }).empty());
 }
 
 TEST_CASE("secrets: plans carry templates, apply gets the values back only if unchanged") {

@@ -327,7 +327,7 @@ TEST_CASE("secrets: changes and bodies carry templates, the plan a keyed fingerp
     // Live holds the old values at both places.
     auto live = live_with({live_agent("u-a", "A", R"({"description": "token s3cr3t-old",
                                                       "guidelines": [{"content": "s3cr3t-old"}]})")});
-    auto r = make_plan(desired, live, test_schema(), "key-1");
+    auto r = make_plan(desired, live, test_schema(), PlanOptions{"key-1"});
     REQUIRE(r.plan.steps.size() == 1);
     const auto& step = r.plan.steps[0];
     REQUIRE(step.changes.size() == 2);
@@ -350,7 +350,7 @@ TEST_CASE("secrets: changes and bodies carry templates, the plan a keyed fingerp
     auto s = desired_agent("A", R"({"name": "A", "description": "token ${env:TOKEN}"})");
     s.secrets.push_back(SecretRef{"/description", "token ${env:TOKEN}", {"TOKEN"}, SecretValue("token s3cr3t-old")});
     same.agents.push_back(s);
-    CHECK(make_plan(same, live, test_schema(), "key-1").plan.steps.empty());
+    CHECK(make_plan(same, live, test_schema(), PlanOptions{"key-1"}).plan.steps.empty());
 }
 
 TEST_CASE("agent_fingerprint: normalized, key order, read-only fields and item uuids do not count") {
