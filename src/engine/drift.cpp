@@ -99,9 +99,10 @@ DriftReport detect_drift(const DesiredState& desired, const LiveState& live, con
                                                                            ": the workspace's phone numbers were not "
                                                                            "read, so the call channel cannot be checked"));
             } else {
+                const auto before = report.channels.size();
                 if (auto c = check_channel(d, *agent, live)) report.channels.push_back(std::move(*c));
                 for (auto& extra : extra_bindings(d, *agent, live)) report.channels.push_back(std::move(extra));
-                channel_holds = report.channels.empty() || report.channels.back().agent_uuid != agent->uuid;
+                channel_holds = report.channels.size() == before;
             }
         }
         if (fields_match && channel_holds) report.in_sync.push_back(d.name);

@@ -54,7 +54,7 @@ TEST_CASE("no drift: every managed agent matches, nothing unmanaged") {
     CHECK(r.in_sync == std::vector<std::string>{"Alpha", "Beta"});
     CHECK(render_drift_text(r) == "No drift. The workspace matches git (2 agents in sync).\n");
     CHECK(render_drift_markdown(r) == "### reconcile drift\n\n**No drift.** The workspace matches git (2 agents in sync).\n");
-    CHECK(js(drift_to_json(r).at("summary")) == R"({"drifted":0,"missing":0,"unmanaged":0,"channels":0,"in_sync":2})");
+    CHECK(js(drift_to_json(r).at("summary")) == R"({"drifted":0,"missing":0,"unmanaged":0,"ignored_unmanaged":0,"channels":0,"in_sync":2})");
 }
 
 TEST_CASE("field drift: per path, live value against the value in git") {
