@@ -118,10 +118,9 @@ struct SimServer::Impl {
 
             auto started = std::chrono::steady_clock::now();
             req.received = started;
-            auto fault = service.choose_fault(req);
-            if (fault && fault->action == FaultAction::Latency && fault->ms > 0)
-                std::this_thread::sleep_for(std::chrono::milliseconds(fault->ms));
-            Outcome out = service.process(req, id, fault);
+            Outcome out = service.serve(req, id, [](std::chrono::milliseconds ms) {
+                std::this_thread::sleep_for(ms);
+            });
             if (out.disposition == Disposition::StallThenClose && out.stall_ms > 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(out.stall_ms));
 
