@@ -115,23 +115,64 @@ json::object FaultRule::to_json() const {
         case FaultAction::Latency:
         case FaultAction::Stall: o["ms"] = ms; break;
         case FaultAction::RateLimit:
-            o["per_second"] = per_second;
-            o["retry_after"] = retry_after;
+            o["per_second"] = rate.per_second;
+            o["burst"] = rate.burst;
+            o["headers"] = rate.headers;
+            o["retry_after"] = rate.retry_after;
             break;
         default: break;
     }
     return o;
 }
 
-std::expected<FaultRule, std::string> parse_fault_rule(const json::value& v) {
-    if (!v.is_object()) return std::unexpected("a fault rule must be an object");
-    const auto& o = v.get_object();
-    FaultRule r;
-    auto* action = o.if_contains("action");
-    if (!action || !action->is_string()) return std::unexpected("fault rule: \"action\" is required");
-    auto a = parse_fault_action(action->get_string());
-    if (!a) return std::unexpected("fault rule: unknown action \"" + std::string(action->get_string()) + "\"");
-    r.action = *a;
+namespace {
+
+using ParseResult = std::expected<void, std::string>;
+
+ParseResult parse_status_options(const json::object& o, FaultRule& r) {
+    if (auto* s = o.if_contains("status")) {
+        auto n = as_int(*s);
+        if (!n || *n < 100 || *n > 599)
+            return std::unexpected("fault rule: \"status\" must be an HTTP status");
+        r.status = static_cast<int>(*n);
+    }
+    if (auto* ra = o.if_contains("retry_after"); ra && !ra->is_null()) {
+        if (ra->is_string())
+            r.retry_after_value = std::string(ra->get_string());
+        else if (auto n = as_int(*ra))
+            r.retry_after_value = std::to_string(*n);
+        else
+            return std::unexpected("fault rule: \"retry_after\" must be a string or integer");
+    }
+    if (auto* b = o.if_contains("body"); b && !b->is_null()) r.body = *b;
+    return {};
+}
+
+ParseResult optional_bool(const json::object& o, std::string_view key, bool& out) {
+    auto* v = o.if_contains(key);
+    if (v == nullptr) return {};
+    if (!v->is_bool())
+        return std::unexpected("fault rule: \"" + std::string(key) + "\" must be a boolean");
+    out = v->get_bool();
+    return {};
+}
+
+ParseResult parse_rate_limit_options(const json::object& o, FaultRule& r) {
+    auto* ps = o.if_contains("per_second");
+    auto n = ps ? as_number(*ps) : std::nullopt;
+    if (!n || *n <= 0) return std::unexpected("fault rule: \"per_second\" must be a positive number");
+    r.rate.per_second = *n;
+    r.rate.burst = std::max(1.0, *n);
+    if (auto* b = o.if_contains("burst")) {
+        auto burst = as_number(*b);
+        if (!burst || *burst < 1) return std::unexpected("fault rule: \"burst\" must be a number >= 1");
+        r.rate.burst = *burst;
+    }
+    if (auto res = optional_bool(o, "retry_after", r.rate.retry_after); !res) return res;
+    return optional_bool(o, "headers", r.rate.headers);
+}
+
+ParseResult parse_common(const json::object& o, FaultRule& r) {
     if (auto* m = o.if_contains("method")) {
         if (!m->is_string()) return std::unexpected("fault rule: \"method\" must be a string");
         r.method = std::string(m->get_string());
@@ -150,42 +191,26 @@ std::expected<FaultRule, std::string> parse_fault_rule(const json::value& v) {
         if (!n || *n < 0) return std::unexpected("fault rule: \"ms\" must be a non-negative integer");
         r.ms = static_cast<int>(*n);
     }
-    switch (r.action) {
-        case FaultAction::Status: {
-            if (auto* s = o.if_contains("status")) {
-                auto n = as_int(*s);
-                if (!n || *n < 100 || *n > 599)
-                    return std::unexpected("fault rule: \"status\" must be an HTTP status");
-                r.status = static_cast<int>(*n);
-            }
-            if (auto* ra = o.if_contains("retry_after"); ra && !ra->is_null()) {
-                if (ra->is_string())
-                    r.retry_after_value = std::string(ra->get_string());
-                else if (auto n = as_int(*ra))
-                    r.retry_after_value = std::to_string(*n);
-                else
-                    return std::unexpected("fault rule: \"retry_after\" must be a string or integer");
-            }
-            if (auto* b = o.if_contains("body"); b && !b->is_null()) r.body = *b;
-            break;
-        }
-        case FaultAction::Latency:
-        case FaultAction::Stall:
-            if (!o.contains("ms")) return std::unexpected("fault rule: \"ms\" is required");
-            break;
-        case FaultAction::RateLimit: {
-            auto* ps = o.if_contains("per_second");
-            auto n = ps ? as_number(*ps) : std::nullopt;
-            if (!n || *n <= 0) return std::unexpected("fault rule: \"per_second\" must be a positive number");
-            r.per_second = *n;
-            if (auto* ra = o.if_contains("retry_after")) {
-                if (!ra->is_bool()) return std::unexpected("fault rule: \"retry_after\" must be a boolean");
-                r.retry_after = ra->get_bool();
-            }
-            break;
-        }
-        default: break;
-    }
+    return {};
+}
+
+}  // namespace
+
+std::expected<FaultRule, std::string> parse_fault_rule(const json::value& v) {
+    if (!v.is_object()) return std::unexpected("a fault rule must be an object");
+    const auto& o = v.get_object();
+    FaultRule r;
+    auto* action = o.if_contains("action");
+    if (!action || !action->is_string()) return std::unexpected("fault rule: \"action\" is required");
+    auto a = parse_fault_action(action->get_string());
+    if (!a) return std::unexpected("fault rule: unknown action \"" + std::string(action->get_string()) + "\"");
+    r.action = *a;
+    ParseResult res = parse_common(o, r);
+    if (res && r.action == FaultAction::Status) res = parse_status_options(o, r);
+    if (res && r.action == FaultAction::RateLimit) res = parse_rate_limit_options(o, r);
+    if (res && (r.action == FaultAction::Latency || r.action == FaultAction::Stall) && !o.contains("ms"))
+        res = std::unexpected("fault rule: \"ms\" is required");
+    if (!res) return std::unexpected(res.error());
     return r;
 }
 
@@ -222,50 +247,46 @@ json::array FaultEngine::rules_json() const {
     return a;
 }
 
-std::optional<FaultDecision> FaultEngine::decide(std::string_view method, std::string_view path) {
+namespace {
+
+HttpResponse html_page() {
+    HttpResponse res;
+    res.status = 200;
+    res.headers.emplace_back("Content-Type", "text/html; charset=UTF-8");
+    res.body =
+        "<!DOCTYPE html>\n<html><head><title>Just a moment...</title></head>"
+        "<body><h1>Checking your browser before accessing the site.</h1></body></html>\n";
+    return res;
+}
+
+}  // namespace
+
+FaultDecision FaultEngine::decide(std::string_view method, std::string_view path) {
+    FaultDecision d;
+    bool paced = false;
     for (auto& active : rules_) {
         const FaultRule& r = active.rule;
         if (!method_matches(r.method, method) || !path.starts_with(r.path_prefix)) continue;
         if (r.times && active.used >= *r.times) continue;
         ++active.used;
         if (r.action == FaultAction::RateLimit) {
-            auto now = clock_();
-            double capacity = std::max(1.0, r.per_second);
-            if (!active.started) {
-                active.started = true;
-                active.tokens = capacity;
-            } else {
-                double elapsed = std::chrono::duration<double>(now - active.last).count();
-                active.tokens = std::min(capacity, active.tokens + elapsed * r.per_second);
-            }
-            active.last = now;
-            if (active.tokens >= 1.0) {
-                active.tokens -= 1.0;
-                continue;  // within the rate: later rules may still apply
-            }
-            HttpResponse res = error_response(429, "Too Many Attempts.", "RATE_LIMITED",
-                                              "Injected by the simulator");
-            if (r.retry_after) {
-                double wait = (1.0 - active.tokens) / r.per_second;
-                auto secs = std::max<long long>(1, static_cast<long long>(std::ceil(wait)));
-                res.headers.emplace_back("Retry-After", std::to_string(secs));
-            }
-            return FaultDecision{FaultAction::RateLimit, 0, std::move(res)};
+            auto verdict = active.bucket.take(r.rate, clock_());
+            // The first bucket's headers, or those of the bucket that refuses.
+            if (!paced || !verdict.allowed) d.headers = std::move(verdict.headers);
+            paced = true;
+            if (verdict.allowed) continue;  // within the rate: later rules may still apply
+            d.action = FaultAction::RateLimit;
+            d.response = error_response(429, "Too Many Attempts.", "RATE_LIMITED",
+                                        "Injected by the simulator");
+            return d;
         }
-        FaultDecision d{r.action, r.ms, std::nullopt};
+        d.action = r.action;
+        d.ms = r.ms;
         if (r.action == FaultAction::Status) d.response = status_response(r);
-        if (r.action == FaultAction::WrongContentType) {
-            HttpResponse res;
-            res.status = 200;
-            res.headers.emplace_back("Content-Type", "text/html; charset=UTF-8");
-            res.body =
-                "<!DOCTYPE html>\n<html><head><title>Just a moment...</title></head>"
-                "<body><h1>Checking your browser before accessing the site.</h1></body></html>\n";
-            d.response = std::move(res);
-        }
+        if (r.action == FaultAction::WrongContentType) d.response = html_page();
         return d;
     }
-    return std::nullopt;
+    return d;
 }
 
 std::string truncate_json(std::string_view body) {

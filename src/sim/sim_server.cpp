@@ -77,6 +77,52 @@ struct SimServer::Impl {
         http::write(stream, res, ec);
     }
 
+    // Reads one request (answering "Expect: 100-continue"); false when the connection ends.
+    bool read_request(ssl::stream<tcp::socket>& stream, beast::flat_buffer& buffer,
+                      std::uint64_t id, HttpRequest& req, unsigned& version, bool& keep_alive) {
+        boost::system::error_code ec;
+        http::request_parser<http::string_body> parser;
+        parser.body_limit(options.body_limit);
+        http::read_header(stream, buffer, parser, ec);
+        if (!ec && !parser.is_done()) {
+            auto expect = parser.get()[http::field::expect];
+            if (beast::iequals(expect, "100-continue")) {
+                http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
+                http::write(stream, cont, ec);
+            }
+            if (!ec) http::read(stream, buffer, parser, ec);
+        }
+        if (ec == http::error::body_limit) {
+            log_line("conn=" + std::to_string(id) + " request body over the limit");
+            send(stream, error_response(413, "Payload Too Large", "PAYLOAD_TOO_LARGE"), 11, false, ec);
+            return false;
+        }
+        if (ec) return false;  // end of stream, truncated stream, bad request: close quietly
+        auto& msg = parser.get();
+        req.method = std::string(msg.method_string());
+        req.target = std::string(msg.target());
+        for (const auto& f : msg)
+            req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+        req.body = std::move(msg.body());
+        keep_alive = msg.keep_alive();
+        version = msg.version();
+        return true;
+    }
+
+    static void log_outcome(std::uint64_t id, const HttpRequest& req, const Outcome& out,
+                            std::chrono::steady_clock::time_point started) {
+        auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+        std::string line = "conn=" + std::to_string(id) + " " + req.method + " " + req.target + " -> ";
+        line += out.logged_status ? std::to_string(*out.logged_status) : std::string("(no response)");
+        if (out.fault) line += " fault=" + std::string(to_string(*out.fault));
+        line += " " + std::to_string(ms) + "ms";
+        log_line(line);
+    }
+
+    // One thread per connection: requests are served one after another on it, and connections
+    // are served in parallel (a latency fault sleeps in its own connection's thread).
     void session(tcp::socket socket, std::uint64_t id) {
         ssl::stream<tcp::socket> stream(std::move(socket), tls);
         boost::system::error_code ec;
@@ -88,52 +134,18 @@ struct SimServer::Impl {
         }
         beast::flat_buffer buffer;
         for (;;) {
-            http::request_parser<http::string_body> parser;
-            parser.body_limit(options.body_limit);
-            http::read_header(stream, buffer, parser, ec);
-            if (!ec && !parser.is_done()) {
-                auto expect = parser.get()[http::field::expect];
-                if (beast::iequals(expect, "100-continue")) {
-                    http::response<http::empty_body> cont{http::status::continue_, parser.get().version()};
-                    http::write(stream, cont, ec);
-                }
-                if (!ec) http::read(stream, buffer, parser, ec);
-            }
-            if (ec == http::error::body_limit) {
-                log_line("conn=" + std::to_string(id) + " request body over the limit");
-                HttpResponse r = error_response(413, "Payload Too Large", "PAYLOAD_TOO_LARGE");
-                send(stream, r, 11, false, ec);
-                break;
-            }
-            if (ec) break;  // end of stream, truncated stream, bad request: close quietly
-
-            auto& msg = parser.get();
             HttpRequest req;
-            req.method = std::string(msg.method_string());
-            req.target = std::string(msg.target());
-            for (const auto& f : msg) req.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
-            req.body = std::move(msg.body());
-            bool keep_alive = msg.keep_alive();
-            unsigned version = msg.version();
-
+            unsigned version = 11;
+            bool keep_alive = false;
+            if (!read_request(stream, buffer, id, req, version, keep_alive)) break;
             auto started = std::chrono::steady_clock::now();
             req.received = started;
-            auto fault = service.choose_fault(req);
-            if (fault && fault->action == FaultAction::Latency && fault->ms > 0)
-                std::this_thread::sleep_for(std::chrono::milliseconds(fault->ms));
-            Outcome out = service.process(req, id, fault);
+            Outcome out = service.serve(req, id, [](std::chrono::milliseconds ms) {
+                std::this_thread::sleep_for(ms);
+            });
             if (out.disposition == Disposition::StallThenClose && out.stall_ms > 0)
                 std::this_thread::sleep_for(std::chrono::milliseconds(out.stall_ms));
-
-            auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::steady_clock::now() - started)
-                          .count();
-            std::string line = "conn=" + std::to_string(id) + " " + req.method + " " + req.target + " -> ";
-            line += out.logged_status ? std::to_string(*out.logged_status) : std::string("(no response)");
-            if (out.fault) line += " fault=" + std::string(to_string(*out.fault));
-            line += " " + std::to_string(ms) + "ms";
-            log_line(line);
-
+            log_outcome(id, req, out, started);
             if (out.disposition != Disposition::Respond) {
                 hard_close(stream);
                 return;

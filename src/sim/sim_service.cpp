@@ -26,13 +26,20 @@ HttpResponse ok(json::object extra = {}) {
     return json_response(200, o);
 }
 
+std::expected<json::value, HttpResponse> hook_body(const HttpRequest& req) {
+    std::string err;
+    auto v = parse_json(req.body.empty() ? std::string_view("{}") : std::string_view(req.body), err);
+    if (!v) return std::unexpected(hook_error(400, "invalid JSON: " + err));
+    return std::move(*v);
+}
+
 }  // namespace
 
-SimService::SimService(std::string token) : state_(std::move(token)) {}
+SimService::SimService(std::string token) : api_(std::move(token)) {}
 
 std::expected<void, std::string> SimService::load_seed(const json::value& seed) {
     std::lock_guard lock(mu_);
-    return state_.load_seed(seed);
+    return api_.load_seed(seed);
 }
 
 bool SimService::is_hook(const HttpRequest& req) {
@@ -40,15 +47,22 @@ bool SimService::is_hook(const HttpRequest& req) {
     return p == "/_sim" || p.starts_with("/_sim/");
 }
 
-std::optional<FaultDecision> SimService::choose_fault(const HttpRequest& req) {
-    if (is_hook(req)) return std::nullopt;
+FaultDecision SimService::choose_fault(const HttpRequest& req) {
+    if (is_hook(req)) return {};
     std::lock_guard lock(mu_);
     return faults_.decide(req.method, req.path());
 }
 
+Outcome SimService::serve(const HttpRequest& req, std::uint64_t connection, const Sleep& sleep) {
+    FaultDecision fault = choose_fault(req);
+    if (fault.action == FaultAction::Latency && fault.ms > 0)
+        sleep(std::chrono::milliseconds(fault.ms));  // the lock is not held here
+    return process(req, connection, fault);
+}
+
 json::value SimService::state_json() const {
     std::lock_guard lock(mu_);
-    return state_.dump();
+    return api_.dump();
 }
 
 json::value SimService::requests_json() const {
@@ -56,49 +70,51 @@ json::value SimService::requests_json() const {
     return json::object{{"requests", log_}};
 }
 
-Outcome SimService::process(const HttpRequest& req, std::uint64_t connection,
-                            const std::optional<FaultDecision>& fault) {
+Outcome SimService::apply_fault(const HttpRequest& req, const FaultDecision& fault) {
     Outcome out;
+    out.fault = fault.action;
+    switch (fault.action.value_or(FaultAction::Latency)) {  // Latency: handled normally
+        case FaultAction::Status:
+        case FaultAction::RateLimit:
+        case FaultAction::WrongContentType: out.response = *fault.response; break;
+        case FaultAction::DropBefore: out.disposition = Disposition::CloseNow; break;
+        case FaultAction::Stall:
+            out.disposition = Disposition::StallThenClose;
+            out.stall_ms = fault.ms;
+            break;
+        case FaultAction::DropAfterCommit:
+            out.response = api_.handle(req);
+            out.disposition = Disposition::CloseAfterCommit;
+            break;
+        case FaultAction::MalformedJson:
+            out.response = api_.handle(req);
+            out.response.status = 200;
+            out.response.body = truncate_json(out.response.body);
+            break;
+        case FaultAction::Latency: out.response = api_.handle(req); break;
+    }
+    // What was (or, for a drop after commit, would have been) sent.
+    if (out.disposition == Disposition::Respond || out.disposition == Disposition::CloseAfterCommit)
+        out.logged_status = out.response.status;
+    for (const auto& h : fault.headers) out.response.headers.push_back(h);
+    return out;
+}
+
+Outcome SimService::process(const HttpRequest& req, std::uint64_t connection,
+                            const FaultDecision& fault) {
     if (is_hook(req)) {
+        Outcome out;
         out.response = hook(req);
         out.logged_status = out.response.status;
         return out;
     }
-
     std::lock_guard lock(mu_);
-    out.fault = fault ? std::optional(fault->action) : std::nullopt;
-    FaultAction action = fault ? fault->action : FaultAction::Latency;  // Latency = handle normally
-    switch (action) {
-        case FaultAction::Status:
-        case FaultAction::RateLimit:
-        case FaultAction::WrongContentType:
-            out.response = *fault->response;
-            out.logged_status = out.response.status;
-            break;
-        case FaultAction::DropBefore:
-            out.disposition = Disposition::CloseNow;
-            break;
-        case FaultAction::Stall:
-            out.disposition = Disposition::StallThenClose;
-            out.stall_ms = fault->ms;
-            break;
-        case FaultAction::DropAfterCommit:
-            out.response = state_.handle(req);
-            out.disposition = Disposition::CloseAfterCommit;
-            out.logged_status = out.response.status;  // what would have been sent
-            break;
-        case FaultAction::MalformedJson:
-            out.response = state_.handle(req);
-            out.response.status = 200;
-            out.response.body = truncate_json(out.response.body);
-            out.logged_status = 200;
-            break;
-        case FaultAction::Latency:
-            out.response = state_.handle(req);
-            out.logged_status = out.response.status;
-            break;
-    }
+    Outcome out = apply_fault(req, fault);
+    log_request(req, connection, out);
+    return out;
+}
 
+void SimService::log_request(const HttpRequest& req, std::uint64_t connection, const Outcome& out) {
     json::value body = nullptr;
     if (!req.body.empty()) {
         std::string err;
@@ -112,14 +128,13 @@ Outcome SimService::process(const HttpRequest& req, std::uint64_t connection,
     entry["method"] = req.method;
     entry["target"] = req.target;
     entry["body"] = std::move(body);
-    if (out.logged_status) entry["status"] = *out.logged_status; else entry["status"] = nullptr;
+    entry["status"] = out.logged_status ? json::value(*out.logged_status) : json::value(nullptr);
     entry["connection"] = connection;
     auto received = req.received.value_or(std::chrono::steady_clock::now());
     entry["at_ms"] = std::chrono::duration_cast<std::chrono::milliseconds>(received - started_).count();
-    if (out.fault) entry["fault"] = to_string(*out.fault); else entry["fault"] = nullptr;
+    entry["fault"] = out.fault ? json::value(to_string(*out.fault)) : json::value(nullptr);
     if (log_.size() >= kMaxLog) log_.erase(log_.begin());
     log_.push_back(std::move(entry));
-    return out;
 }
 
 Outcome SimService::handle(const HttpRequest& req, std::uint64_t connection) {
@@ -129,52 +144,42 @@ Outcome SimService::handle(const HttpRequest& req, std::uint64_t connection) {
 HttpResponse SimService::hook(const HttpRequest& req) {
     std::string_view p = req.path();
     const std::string& m = req.method;
-    auto body_json = [&]() -> std::expected<json::value, HttpResponse> {
-        std::string err;
-        auto v = parse_json(req.body.empty() ? std::string_view("{}") : std::string_view(req.body), err);
-        if (!v) return std::unexpected(hook_error(400, "invalid JSON: " + err));
-        return std::move(*v);
-    };
-
-    if (p == "/_sim/state" && m == "GET") {
-        std::lock_guard lock(mu_);
-        return json_response(200, state_.dump());
-    }
-    if (p == "/_sim/requests" && m == "GET") {
-        std::lock_guard lock(mu_);
-        return json_response(200, json::object{{"requests", log_}});
-    }
-    if (p == "/_sim/requests/clear" && m == "POST") {
-        std::lock_guard lock(mu_);
-        log_.clear();
-        return ok();
-    }
-    if (p == "/_sim/faults" && m == "GET") {
-        std::lock_guard lock(mu_);
-        return json_response(200, json::object{{"faults", faults_.rules_json()}});
-    }
-    if (p == "/_sim/faults" && m == "POST") {
-        auto doc = body_json();
+    if (p == "/_sim/health" && m == "GET") return ok();
+    if (p == "/_sim/contract" && m == "GET")
+        return json_text_response(200, std::string(Contract::embedded_text()));
+    if ((p == "/_sim/faults" || p == "/_sim/seed") && m == "POST") {
+        auto doc = hook_body(req);
         if (!doc) return doc.error();
         std::lock_guard lock(mu_);
+        if (p == "/_sim/seed") {
+            auto r = api_.load_seed(*doc);
+            if (!r) return hook_error(400, r.error());
+            return ok({{"agents", api_.agent_count()}});
+        }
         auto n = faults_.set_rules(*doc);
         if (!n) return hook_error(400, n.error());
         return ok({{"faults", *n}});
     }
+    std::lock_guard lock(mu_);
+    return hook_locked(req);
+}
+
+HttpResponse SimService::hook_locked(const HttpRequest& req) {
+    std::string_view p = req.path();
+    const std::string& m = req.method;
+    if (p == "/_sim/state" && m == "GET") return json_text_response(200, api_.dump_text());
+    if (p == "/_sim/requests" && m == "GET")
+        return json_response(200, json::object{{"requests", log_}});
+    if (p == "/_sim/requests/clear" && m == "POST") {
+        log_.clear();
+        return ok();
+    }
+    if (p == "/_sim/faults" && m == "GET")
+        return json_response(200, json::object{{"faults", faults_.rules_json()}});
     if (p == "/_sim/faults/clear" && m == "POST") {
-        std::lock_guard lock(mu_);
         faults_.clear();
         return ok();
     }
-    if (p == "/_sim/seed" && m == "POST") {
-        auto doc = body_json();
-        if (!doc) return doc.error();
-        std::lock_guard lock(mu_);
-        auto r = state_.load_seed(*doc);
-        if (!r) return hook_error(400, r.error());
-        return ok({{"agents", state_.agent_count()}});
-    }
-    if (p == "/_sim/health" && m == "GET") return ok();
     return hook_error(404, "unknown test hook " + std::string(m) + " " + std::string(p));
 }
 

@@ -7,6 +7,7 @@ Stdlib only (plus the `openssl` command line tool for the test certificates).
         sim.set_faults([{"method": "PATCH", "times": 1, "action": "status", "status": 503}])
         ...  # run the tool against sim.url with --ca-file ca_file(ca_dir)
         sim.state()["agents"], sim.requests()
+        sim.api("PATCH", "agents/UUID", {"name": ...})   # behind the tool's back (name is required)
 
 Run `python3 simulator.py make-ca DIR` to create the certificates for a manual session.
 """
@@ -254,6 +255,10 @@ class Simulator:
         return ctx
 
     def _call(self, method, path, body=None, token=None, timeout=30):
+        status, _, data = self._exchange(method, path, body, token, timeout)
+        return status, data
+
+    def _exchange(self, method, path, body=None, token=None, timeout=30):
         data = None if body is None else json.dumps(body).encode("utf-8")
         req = urllib.request.Request(self.url + path, data=data, method=method)
         if data is not None:
@@ -263,14 +268,14 @@ class Simulator:
             req.add_header("Authorization", f"Bearer {token}")
         try:
             with urllib.request.urlopen(req, context=self._context(), timeout=timeout) as resp:
-                status, raw = resp.status, resp.read()
+                status, headers, raw = resp.status, resp.headers, resp.read()
         except urllib.error.HTTPError as e:
-            status, raw = e.code, e.read()
+            status, headers, raw = e.code, e.headers, e.read()
         text = raw.decode("utf-8", errors="replace")
         try:
-            return status, json.loads(text) if text else None
+            return status, headers, json.loads(text) if text else None
         except ValueError:
-            return status, text
+            return status, headers, text
 
     def _hook(self, method, path, body=None):
         status, data = self._call(method, path, body)
@@ -302,6 +307,10 @@ class Simulator:
         """Replace the whole workspace."""
         self._hook("POST", "/_sim/seed", seed)
 
+    def contract(self):
+        """The contract document the simulator validates request bodies with."""
+        return self._hook("GET", "/_sim/contract")
+
     # -- the API itself -------------------------------------------------------------------------
     def api(self, method, path, body=None):
         """An authenticated API call, for tests that change live state behind the tool's back.
@@ -309,6 +318,12 @@ class Simulator:
         if not path.startswith("/"):
             path = "/api/v1/" + path
         return self._call(method, path, body, token=self.token)
+
+    def api_with_headers(self, method, path, body=None, timeout=30):
+        """Like api(), but returns (status, headers, json): for rate-limit headers and the like."""
+        if not path.startswith("/"):
+            path = "/api/v1/" + path
+        return self._exchange(method, path, body, token=self.token, timeout=timeout)
 
 
 def _main(argv):

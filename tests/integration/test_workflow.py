@@ -37,7 +37,7 @@ class SavedPlans(SimCase):
 
     def test_live_change_between_plan_and_apply_refuses_with_no_write(self):
         self.run_reconcile("plan", "--out", self.plan_file, check=0)
-        self.sim.api("PATCH", f"/api/v1/agents/{A1}", {"description": "changed by hand"})
+        self.sim.api("PATCH", f"/api/v1/agents/{A1}", {"name": "Alpha", "description": "changed by hand"})
         self.sim.clear_requests()
         proc = self.run_reconcile("apply", self.plan_file, check=1)
         self.assertIn('plan is stale: agent "Alpha" changed since the plan was made', proc.stderr)
@@ -142,7 +142,7 @@ class Drift(SimCase):
         self.assertIn("Stray", proc.stdout)  # unmanaged
         self.write("agents/stray.yaml", "name: Stray\ntone: neutral\n")
         self.run_reconcile("drift", check=0)
-        self.sim.api("PATCH", f"/api/v1/agents/{A1}", {"tone": "cold"})
+        self.sim.api("PATCH", f"/api/v1/agents/{A1}", {"name": "Alpha", "tone": "cold"})
         self.sim.clear_requests()
         proc = self.run_reconcile("drift", "--format", "json", check=2)
         doc = json.loads(proc.stdout)

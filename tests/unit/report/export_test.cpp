@@ -11,7 +11,7 @@
 #include "reconcile/config/loader.hpp"
 #include "reconcile/engine/planner.hpp"
 #include "reconcile/config/repository.hpp"
-#include "sim_state.hpp"
+#include "routes.hpp"
 
 using namespace reconcile;
 using namespace reconcile::testing;
@@ -224,7 +224,7 @@ std::string string_round_trip(const std::string& field, const std::string& text)
 }
 
 // The simulated workspace, read the way the client reads it: every page of both listings.
-LiveState read_workspace(mihu_sim::SimState& sim) {
+LiveState read_workspace(mihu_sim::SimApi& sim) {
     auto get = [&](const std::string& target) {
         mihu_sim::HttpRequest req;
         req.method = "GET";
@@ -252,7 +252,7 @@ LiveState read_workspace(mihu_sim::SimState& sim) {
 
 // Carries a plan out against the simulator, request by request (what apply does, minus the
 // checks), so that the workspace holds what the service makes of the documents.
-void carry_out(mihu_sim::SimState& sim, const Plan& plan) {
+void carry_out(mihu_sim::SimApi& sim, const Plan& plan) {
     std::map<std::string, std::string> created;  // agent name -> new uuid
     for (const auto& step : plan.steps) {
         std::string path = step.request.path;
@@ -589,7 +589,7 @@ TEST_CASE("free-form values keep their types") {
 
 TEST_CASE("round trip through the simulator: the seeded workspace, then after applying the examples") {
     const std::filesystem::path examples = std::filesystem::path(RECONCILE_SOURCE_DIR) / "examples";
-    mihu_sim::SimState sim;
+    mihu_sim::SimApi sim;
     REQUIRE(sim.load_seed(parse_json(read_text(examples / "seed.json"))).has_value());
     check_workspace_round_trip(read_workspace(sim));
 
