@@ -82,20 +82,25 @@ struct Parser {
                 return nullptr;
             }
             std::string name = target.substr(prefix.size());
-            if (auto it = resolved.find(name); it != resolved.end()) return it->second;
-            auto* def = defs->if_contains(name);
-            if (!def) {
-                error = where + ": $ref to missing definition " + name;
-                return nullptr;
+            std::shared_ptr<SchemaNode> n;
+            if (auto it = resolved.find(name); it != resolved.end()) {
+                n = it->second;
+            } else {
+                auto* def = defs->if_contains(name);
+                if (!def) {
+                    error = where + ": $ref to missing definition " + name;
+                    return nullptr;
+                }
+                if (in_progress.count(name)) {
+                    error = where + ": recursive $ref " + name + " is not supported";
+                    return nullptr;
+                }
+                in_progress.insert(name);
+                n = node(*def, "#/$defs/" + name);
+                in_progress.erase(name);
+                if (!n) return nullptr;
+                resolved[name] = n;
             }
-            if (in_progress.count(name)) {
-                error = where + ": recursive $ref " + name + " is not supported";
-                return nullptr;
-            }
-            in_progress.insert(name);
-            auto n = node(*def, "#/$defs/" + name);
-            in_progress.erase(name);
-            if (!n) return nullptr;
             // Keywords beside $ref (description, readOnly, default...) refine a copy.
             if (o.size() > 1) {
                 auto copy = std::make_shared<SchemaNode>(*n);
@@ -103,7 +108,6 @@ struct Parser {
                 if (!annotate(*copy, o, where)) return nullptr;
                 return copy;
             }
-            resolved[name] = n;
             return n;
         }
         auto n = std::make_shared<SchemaNode>();
