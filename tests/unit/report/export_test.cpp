@@ -462,7 +462,7 @@ TEST_CASE("block scalars keep odd whitespace exactly") {
         CHECK(string_round_trip("objective", s) == s);
     }
     // Blank text is what the service stores as null, the field's default: not written.
-    for (const std::string& blank : {"\n", "\n\n", " \t "}) {
+    for (std::string_view blank : {"\n", "\n\n", " \t "}) {
         json::object body{{"agent_uuid", "u-1"}, {"name", "Blank"}, {"objective", blank}};
         CHECK(export_agent_yaml(*live_agent_from_json(body), {}, Schema::agent()).find("objective") == std::string::npos);
     }
