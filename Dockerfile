@@ -4,7 +4,7 @@ FROM debian:bookworm AS build
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
       cmake ninja-build g++ pkg-config libyaml-cpp-dev libboost1.81-dev libboost-json1.81-dev \
-      libssl-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev \
+      libssl-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev tzdata \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .

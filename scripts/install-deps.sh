@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config libyaml-cpp-dev libboost1.81-dev libboost-json1.81-dev
           libssl-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev openssl ca-certificates
-          python3 python3-jsonschema clang-16 libclang-rt-16-dev)
+          python3 python3-jsonschema python3-ruamel.yaml tzdata clang-16 libclang-rt-16-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -11,6 +11,7 @@
 #include "reconcile/config/process_env.hpp"
 #include "reconcile/engine/planner.hpp"
 #include "reconcile/engine/secrets.hpp"
+#include "reconcile/engine/validate.hpp"
 #include "reconcile/util/text.hpp"
 
 namespace reconcile::cli {
@@ -27,6 +28,13 @@ bool unseal(Console& console, Plan& plan, const std::string& key) {
     return problems.empty();
 }
 
+// The schema's value constraints (ranges, lengths, patterns, language and time zone names) and
+// undocumented fields, added to the loader's diagnostics so every command reports them alike.
+void check_values(LoadResult& loaded) {
+    auto found = check_constraints(loaded.state, Schema::agent());
+    loaded.diagnostics.insert(loaded.diagnostics.end(), found.begin(), found.end());
+}
+
 std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
                                     bool warnings_are_errors) {
     LoadedRepo repo;
@@ -38,6 +46,7 @@ std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bo
     options.unset_env_is_error = unset_env_is_error;
     options.api_token = std::string(php_trim(process_setting("MIHU_API_TOKEN").value_or("")));
     repo.loaded = load_files(repo.files.files, repo.files.config.root, Schema::agent(), options);
+    check_values(repo.loaded);
     for (const auto& s : repo.loaded.state.secret_values) console.redactor.add(s.reveal());
     print_diagnostics(console, repo.loaded.diagnostics);
     bool failed = has_errors(repo.loaded.diagnostics);

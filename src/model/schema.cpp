@@ -39,6 +39,11 @@ const SchemaNode* SchemaNode::property(std::string_view name) const {
 
 std::vector<std::string> SchemaNode::property_names() const { return property_order; }
 
+bool SchemaNode::matches_pattern(std::string_view s) const {
+    if (!pattern_regex) return true;
+    return std::regex_search(s.begin(), s.end(), *pattern_regex);
+}
+
 namespace {
 
 struct Parser {
@@ -77,30 +82,32 @@ struct Parser {
                 return nullptr;
             }
             std::string name = target.substr(prefix.size());
-            if (auto it = resolved.find(name); it != resolved.end()) return it->second;
-            auto* def = defs->if_contains(name);
-            if (!def) {
-                error = where + ": $ref to missing definition " + name;
-                return nullptr;
+            std::shared_ptr<SchemaNode> n;
+            if (auto it = resolved.find(name); it != resolved.end()) {
+                n = it->second;
+            } else {
+                auto* def = defs->if_contains(name);
+                if (!def) {
+                    error = where + ": $ref to missing definition " + name;
+                    return nullptr;
+                }
+                if (in_progress.count(name)) {
+                    error = where + ": recursive $ref " + name + " is not supported";
+                    return nullptr;
+                }
+                in_progress.insert(name);
+                n = node(*def, "#/$defs/" + name);
+                in_progress.erase(name);
+                if (!n) return nullptr;
+                resolved[name] = n;
             }
-            if (in_progress.count(name)) {
-                error = where + ": recursive $ref " + name + " is not supported";
-                return nullptr;
-            }
-            in_progress.insert(name);
-            auto n = node(*def, "#/$defs/" + name);
-            in_progress.erase(name);
-            if (!n) return nullptr;
-            // Keywords beside $ref (description, readOnly) refine a copy.
+            // Keywords beside $ref (description, readOnly, default...) refine a copy.
             if (o.size() > 1) {
                 auto copy = std::make_shared<SchemaNode>(*n);
-                if (auto* ro = o.if_contains("readOnly"); ro && ro->is_bool()) copy->read_only = ro->get_bool();
-                if (auto* d = o.if_contains("description"); d && d->is_string())
-                    copy->description = std::string(d->get_string());
                 if (auto* t = o.if_contains("type")) apply_type(*copy, *t, where);
+                if (!annotate(*copy, o, where)) return nullptr;
                 return copy;
             }
-            resolved[name] = n;
             return n;
         }
         auto n = std::make_shared<SchemaNode>();
@@ -113,19 +120,7 @@ struct Parser {
                 }
             }
         }
-        if (auto* ro = o.if_contains("readOnly"); ro && ro->is_bool()) n->read_only = ro->get_bool();
-        if (auto* rk = o.if_contains("x-reconciler"); rk && rk->is_bool()) n->reconciler = rk->get_bool();
-        if (auto* d = o.if_contains("description"); d && d->is_string())
-            n->description = std::string(d->get_string());
-        if (auto* p = o.if_contains("x-patch"); p && p->is_string()) {
-            if (p->get_string() == "replace") n->patch = PatchMode::Replace;
-            else if (p->get_string() == "merge") n->patch = PatchMode::Merge;
-            else if (p->get_string() == "whole") n->patch = PatchMode::Whole;
-            else {
-                error = where + ": x-patch must be \"merge\", \"replace\" or \"whole\"";
-                return nullptr;
-            }
-        }
+        if (!annotate(*n, o, where)) return nullptr;
         if (auto* props = o.if_contains("properties"); props && props->is_object()) {
             for (const auto& kv : props->get_object()) {
                 std::string key(kv.key());
@@ -148,6 +143,73 @@ struct Parser {
             if (!n->items) return nullptr;
         }
         return n;
+    }
+
+    // The keywords that describe one value (not its members), shared by plain nodes and the
+    // refinements written beside a $ref. False (with `error` set) on a malformed keyword.
+    bool annotate(SchemaNode& n, const json::object& o, const std::string& where) {
+        if (auto* ro = o.if_contains("readOnly"); ro && ro->is_bool()) n.read_only = ro->get_bool();
+        if (auto* rk = o.if_contains("x-reconciler"); rk && rk->is_bool()) n.reconciler = rk->get_bool();
+        if (auto* u = o.if_contains("x-undocumented")) {
+            if (!u->is_bool()) return fail(where + ": x-undocumented must be true or false");
+            n.undocumented = u->get_bool();
+        }
+        if (auto* d = o.if_contains("description"); d && d->is_string())
+            n.description = std::string(d->get_string());
+        if (auto* p = o.if_contains("x-patch"); p && p->is_string()) {
+            if (p->get_string() == "replace") n.patch = PatchMode::Replace;
+            else if (p->get_string() == "merge") n.patch = PatchMode::Merge;
+            else if (p->get_string() == "whole") n.patch = PatchMode::Whole;
+            else return fail(where + ": x-patch must be \"merge\", \"replace\" or \"whole\"");
+        }
+        if (auto* d = o.if_contains("default")) n.default_value = *d;
+        if (auto* ex = o.if_contains("examples")) {
+            if (!ex->is_array()) return fail(where + ": examples must be a list");
+            n.examples.assign(ex->get_array().begin(), ex->get_array().end());
+        }
+        if (!number_keyword(o, "minimum", n.minimum, where) || !number_keyword(o, "maximum", n.maximum, where) ||
+            !number_keyword(o, "exclusiveMinimum", n.exclusive_minimum, where) ||
+            !number_keyword(o, "exclusiveMaximum", n.exclusive_maximum, where) ||
+            !length_keyword(o, "minLength", n.min_length, where) || !length_keyword(o, "maxLength", n.max_length, where))
+            return false;
+        if (auto* f = o.if_contains("format")) {
+            if (!f->is_string()) return fail(where + ": format must be a string");
+            n.format = std::string(f->get_string());
+        }
+        if (auto* p = o.if_contains("pattern")) {
+            if (!p->is_string()) return fail(where + ": pattern must be a string");
+            n.pattern = std::string(p->get_string());
+            try {
+                n.pattern_regex = std::make_shared<const std::regex>(n.pattern, std::regex::ECMAScript);
+            } catch (const std::regex_error& e) {
+                return fail(where + ": pattern " + n.pattern + " is not a valid regular expression: " + e.what());
+            }
+        }
+        return true;
+    }
+
+    bool number_keyword(const json::object& o, std::string_view key, std::optional<double>& out,
+                        const std::string& where) {
+        auto* v = o.if_contains(key);
+        if (!v) return true;
+        if (!v->is_number()) return fail(where + ": " + std::string(key) + " must be a number");
+        out = v->to_number<double>();
+        return true;
+    }
+
+    bool length_keyword(const json::object& o, std::string_view key, std::optional<std::size_t>& out,
+                        const std::string& where) {
+        auto* v = o.if_contains(key);
+        if (!v) return true;
+        if (v->is_int64() && v->get_int64() >= 0) out = static_cast<std::size_t>(v->get_int64());
+        else if (v->is_uint64()) out = static_cast<std::size_t>(v->get_uint64());
+        else return fail(where + ": " + std::string(key) + " must be a non-negative integer");
+        return true;
+    }
+
+    bool fail(std::string message) {
+        if (error.empty()) error = std::move(message);
+        return false;
     }
 
     void apply_type(SchemaNode& n, const json::value& t, const std::string& where) {

@@ -41,6 +41,18 @@ std::string type_list(const SchemaNode& node) {
     return out;
 }
 
+// What the service holds when nobody set the field: the schema's `default` (compared after
+// normalization: trimmed strings, "" as null, numbers by value), or null where the schema
+// declares no default. Export leaves such members out: a person would not write them, and a
+// document that leaves a field out does not manage it, so the round trip still plans nothing.
+// (When a list is sent whole, an item field left out goes back to this same default.)
+bool is_default(const json::value& v, const SchemaNode* node) {
+    if (!node) return false;  // free-form content is written as it is
+    const json::value normalized = normalize(v, node);
+    if (node->default_value) return normalized_equal(normalized, normalize(*node->default_value, node));
+    return normalized.is_null();
+}
+
 class Selector {
 public:
     explicit Selector(std::vector<std::string>& left_out) : left_out_(left_out) {}
@@ -103,8 +115,9 @@ public:
             if (node.additional_properties) add_member(out, kv.key(), kv.value(), nullptr, pointer);
             else note(pointer_append(pointer, kv.key()), "not in the schema");
         }
-        // An object all of whose members are read-only (settings.memorize ...) is not written.
-        if (out.empty() && !live.empty()) return Selected::drop();
+        // Nothing left to say (every member read-only, as in settings.memorize, or at its
+        // default): the object is not written. In a list the item stays, as {}.
+        if (out.empty()) return Selected::drop();
         return Selected::keep(std::move(out));
     }
 
@@ -117,8 +130,8 @@ private:
                     const std::string& pointer) {
         const std::string p = pointer_append(pointer, key);
         auto s = select(v, child, p);
-        if (s.value) out.emplace(key, std::move(*s.value));
-        else if (!s.reason.empty()) note(p, s.reason);
+        if (s.value && !is_default(*s.value, child)) out.emplace(key, std::move(*s.value));
+        else if (!s.value && !s.reason.empty()) note(p, s.reason);
     }
 
     // Lists are written whole or not at all: leaving an item out would change the list.

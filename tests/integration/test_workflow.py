@@ -204,5 +204,53 @@ class Export(SimCase):
         self.run_reconcile("export", "--out-dir", out, "--agent", "Nobody", check=1)
 
 
+SHORT_DOCUMENT = """\
+name: Trattoria Da Gino Bookings
+company_name: Trattoria Da Gino
+role: Takes table bookings by phone for a family restaurant in Bologna.
+objective: Book a table with the guest's name, party size, date and time.
+tone: Friendly and brief.
+behavior_guidelines: Never promise a table before checking the booking system.
+language: it
+timezone: Europe/Rome
+settings:
+  voice:
+    interaction:
+      inbound_first_message: Trattoria Da Gino. Buonasera!
+      max_silence_prompts: 2
+    voice_profile:
+      language: it
+guidelines:
+  - content: Confirm the party size twice.
+    order: 0
+"""
+
+
+class ExportWritesWhatAPersonWrites(SimCase):
+    def test_an_18_line_document_comes_back_as_18_lines(self):
+        self.assertEqual(len(SHORT_DOCUMENT.splitlines()), 18)
+        self.write("agents/gino.yaml", SHORT_DOCUMENT)
+        self.run_reconcile("apply", "--auto-approve", check=0)
+        live = self.live_agent("Trattoria Da Gino Bookings")
+        self.assertEqual(live["speed"], "normal")  # the service filled in its defaults
+        self.assertIn("text", live["settings"])
+
+        out = os.path.join(self.tmp, "exported")
+        self.run_reconcile("export", "--out-dir", out, check=0)
+        with open(os.path.join(out, "agents", "trattoria-da-gino-bookings.yaml"), encoding="utf-8") as f:
+            exported = f.read()
+        lines = exported.splitlines()
+        self.assertEqual(lines[0], "# yaml-language-server: $schema=../schemas/agent.schema.json")
+        self.assertRegex(lines[1], r'^uuid: "?%s"?$' % live["agent_uuid"])
+        self.assertEqual("\n".join(lines[2:]) + "\n", SHORT_DOCUMENT)
+
+        # The export is a repository: no error, no warning, no lint; and nothing to change.
+        self.repo = out
+        proc = self.run_reconcile("validate", "--strict", connect=False, check=0)
+        self.assertEqual(proc.stderr, "")
+        proc = self.run_reconcile("plan", "--detailed-exitcode", check=0)
+        self.assertIn("No changes", proc.stdout)
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -5,7 +5,9 @@
 // from: it pins `uuid:`, writes the agent's writable fields in the schema's order (the API's),
 // leaves out everything the loader would reject (read-only fields, item `uuid`s, fields the
 // schema does not know, values of the wrong type), and declares the call channel the agent
-// holds. Pure: no I/O.
+// holds. It writes only what a person would: a field equal to the schema's `default` (or null
+// where the schema declares none) is left out, and so is an object left with nothing in it,
+// so an agent created from an 18-line document exports to about those 18 lines. Pure: no I/O.
 #include <string>
 #include <string_view>
 #include <utility>

@@ -10,6 +10,7 @@
 #include "reconcile/report/export.hpp"
 #include "reconcile/config/loader.hpp"
 #include "reconcile/engine/planner.hpp"
+#include "reconcile/engine/validate.hpp"
 #include "reconcile/config/repository.hpp"
 #include "routes.hpp"
 
@@ -455,28 +456,33 @@ TEST_CASE("block scalars keep odd whitespace exactly") {
     const std::vector<std::string> samples = {
         "x\n   \ny",          "x\n  ",         "x\n  \n",        " \nx",         "   \n\nx",       "\tx\ny",
         "trailing   \nx",     "# not a comment\n--- not a document\n... not an end", "key: value\n- item",
-        "\n",                 "\n\n",          "a\n\tb\n",       "  both\n  ",   "a\n\n  b\n\n"};
+        "a\n\tb\n",          "  both\n  ",   "a\n\n  b\n\n"};
     for (const auto& s : samples) {
         CAPTURE(s);
         CHECK(string_round_trip("objective", s) == s);
+    }
+    // Blank text is what the service stores as null, the field's default: not written.
+    for (std::string_view blank : {"\n", "\n\n", " \t "}) {
+        json::object body{{"agent_uuid", "u-1"}, {"name", "Blank"}, {"objective", blank}};
+        CHECK(export_agent_yaml(*live_agent_from_json(body), {}, Schema::agent()).find("objective") == std::string::npos);
     }
 }
 
 TEST_CASE("numbers: whole floats as integers where the schema says integer, else shortest form") {
     auto agent = live_from(R"({"agent_uuid": "u-1", "name": "N", "settings": {
-        "voice": {"interaction": {"max_silence_prompts": 3.0},
+        "voice": {"interaction": {"max_silence_prompts": 4.0},
                   "voice_advanced": {"stability": 0.1, "similarity": 1.0, "style": 1e-7, "speed": 12345678901.5}},
-        "text": {"timing_and_delay": {"typing_speed_wpm_min": 40, "base_delay": 2.0}}}})");
+        "text": {"timing_and_delay": {"typing_speed_wpm_min": 45, "base_delay": 2.0}}}})");
     auto yaml = export_agent_yaml(agent, {}, Schema::agent());
-    CHECK(yaml.find("max_silence_prompts: 3\n") != std::string::npos);
+    CHECK(yaml.find("max_silence_prompts: 4\n") != std::string::npos);
     CHECK(yaml.find("stability: 0.1\n") != std::string::npos);
     CHECK(yaml.find("similarity: 1\n") != std::string::npos);
     CHECK(yaml.find("style: 1e-07\n") != std::string::npos);
     CHECK(yaml.find("speed: 12345678901.5\n") != std::string::npos);
-    CHECK(yaml.find("typing_speed_wpm_min: 40\n") != std::string::npos);
+    CHECK(yaml.find("typing_speed_wpm_min: 45\n") != std::string::npos);
     CHECK(yaml.find("base_delay: 2\n") != std::string::npos);
     auto loaded = load_back(yaml);
-    CHECK(js(*find_pointer(json::value(loaded.body), "/settings/voice/interaction/max_silence_prompts")) == "3");
+    CHECK(js(*find_pointer(json::value(loaded.body), "/settings/voice/interaction/max_silence_prompts")) == "4");
     CHECK(find_pointer(json::value(loaded.body), "/settings/voice/voice_advanced/style")->get_double() == 1e-7);
 }
 
@@ -497,11 +503,14 @@ TEST_CASE("the document: header, pinned uuid, schema order, no read-only or unkn
     CHECK(yaml.find("\nsettings:") < yaml.find("\nguidelines:"));
     CHECK(yaml.find("\nguidelines:") < yaml.find("\nrouting_rules:"));
     CHECK(yaml.find("\nlanguage: \"no\"\n") != std::string::npos);
-    CHECK(yaml.find("\ndescription: null\n") != std::string::npos);
-    CHECK(yaml.find("\nlength_detail: \"\"\n") != std::string::npos);
     CHECK(yaml.find("\n    destination: \"0101\"\n") != std::string::npos);
-    CHECK(yaml.find("    transfer_config: {}\n") != std::string::npos);
-    CHECK(yaml.find("\n      inbound: {}\n") != std::string::npos);
+    // What equals the schema's default, or is null (blank) where it declares none, is not written:
+    // description null, length_detail "", speed normal, transfer_config {}, an empty normalizer,
+    // selected_channels other than the default are kept.
+    for (std::string_view gone : {"\ndescription:", "\nlength_detail:", "\nspeed:", "  speed:", "transfer_config",
+                                  "inbound:", "custom_llm_url:", "intent_uuid: null", "\nguidelines: []"})
+        CHECK_MESSAGE(yaml.find(gone) == std::string::npos, gone);
+    CHECK(yaml.find("\n    selected_channels:\n      - phone\n      - whatsapp\n") != std::string::npos);
     CHECK(yaml.find("\nwebhooks") == std::string::npos);
     CHECK(yaml.find("  - content: Always confirm the license plate.\n    order: 0\n") != std::string::npos);
     CHECK(yaml.find("\nchannels:\n  call:\n    phone_number: \"+390701234567\"\n") != std::string::npos);
@@ -577,7 +586,7 @@ TEST_CASE("nested lists and block scalars inside list items load back exactly") 
     CHECK(js(*find_pointer(body, "/settings/voice/normalizers/outbound")) ==
           js(parse_json(R"({"yes":"on","n":1.5,"codes":["0101",7,null,true],"nested":{"k: v":"#tag"}})")));
     CHECK(js(*find_pointer(body, "/procedures/0/steps")) ==
-          R"([{"order":1,"description":"Ask for the license plate.","intent_uuid":null},{"order":2,"description":"Offer slots: morning or afternoon?","intent_uuid":"i-9"}])");
+          R"([{"order":1,"description":"Ask for the license plate."},{"order":2,"description":"Offer slots: morning or afternoon?","intent_uuid":"i-9"}])");
 }
 
 TEST_CASE("free-form values keep their types") {
@@ -605,6 +614,75 @@ TEST_CASE("round trip through the simulator: the seeded workspace, then after ap
     auto live = read_workspace(sim);
     REQUIRE(make_plan(desired.state, live, Schema::agent()).plan.steps.empty());
     check_workspace_round_trip(live);
+}
+
+// A document a person would write: 18 lines.
+constexpr std::string_view kShortDocument = R"(name: Trattoria Da Gino Bookings
+company_name: Trattoria Da Gino
+role: Takes table bookings by phone for a family restaurant in Bologna.
+objective: Book a table with the guest's name, party size, date and time.
+tone: Friendly and brief.
+behavior_guidelines: Never promise a table before checking the booking system.
+language: it
+timezone: Europe/Rome
+settings:
+  voice:
+    interaction:
+      inbound_first_message: Trattoria Da Gino. Buonasera!
+      max_silence_prompts: 2
+    voice_profile:
+      language: it
+guidelines:
+  - content: Confirm the party size twice.
+    order: 0
+)";
+
+TEST_CASE("an agent the service created from an 18-line document exports to those 18 lines") {
+    mihu_sim::SimState sim;
+    LoadResult desired;
+    load_yaml_text(kShortDocument, "agents/gino.yaml", Schema::agent(), no_env(), desired);
+    REQUIRE(desired.diagnostics.empty());
+    carry_out(sim, make_plan(desired.state, read_workspace(sim), Schema::agent()).plan);
+    auto live = read_workspace(sim);
+    REQUIRE(live.agents.size() == 1);
+    // The service filled in every default (status, speed, both settings blocks, voice_advanced...).
+    REQUIRE(live.agents[0].body.at("settings").at("text").as_object().size() > 5);
+
+    auto exported = export_agent(live.agents[0], live.phone_numbers, Schema::agent());
+    CHECK(exported.left_out.empty());
+    CHECK(exported.yaml == "# yaml-language-server: $schema=../schemas/agent.schema.json\nuuid: " +
+                               live.agents[0].uuid + "\n" + std::string(kShortDocument));
+    // It loads, passes the constraint checks and plans nothing against the agent it came from.
+    auto loaded = load_back(exported.yaml);
+    CHECK(check_constraints(loaded, Schema::agent()).empty());
+    check_round_trip(live.agents[0], live.phone_numbers);
+}
+
+TEST_CASE("undocumented fields are written only when they differ from the default") {
+    auto with_voice_advanced = [](std::string_view voice_advanced) {
+        json::object body{{"agent_uuid", "u-1"}, {"name", "Voice"}};
+        body["settings"] = parse_json(R"({"voice": {"voice_advanced": )" + std::string(voice_advanced) + "}}");
+        return *live_agent_from_json(body);
+    };
+    // The values the service fills in (the schema's defaults): nothing to write.
+    auto filled = with_voice_advanced(R"({"stability": 0.5, "similarity": 0.75, "style": 0, "speed": 1.0,
+                                          "speaker_boost": true})");
+    auto yaml = export_agent_yaml(filled, {}, Schema::agent());
+    CHECK(yaml.find("settings") == std::string::npos);
+    check_round_trip(filled, {});
+    // One changed value: only that one.
+    auto tuned = with_voice_advanced(R"({"stability": 0.9, "similarity": 0.75, "style": 0, "speed": 1,
+                                         "speaker_boost": true})");
+    yaml = export_agent_yaml(tuned, {}, Schema::agent());
+    CHECK(yaml.find("settings:\n  voice:\n    voice_advanced:\n      stability: 0.9\n") != std::string::npos);
+    CHECK(yaml.find("similarity") == std::string::npos);
+    check_round_trip(tuned, {});
+    // Without a declared default (interruption.advanced), a value the service holds is written.
+    json::object body{{"agent_uuid", "u-1"}, {"name", "Voice"}};
+    body["settings"] = parse_json(R"({"voice": {"interruption": {"mode": "balanced", "advanced": {"allow_interruptions": false}}}})");
+    yaml = export_agent_yaml(*live_agent_from_json(body), {}, Schema::agent());
+    CHECK(yaml.find("    interruption:\n      advanced:\n        allow_interruptions: false\n") != std::string::npos);
+    CHECK(yaml.find("mode") == std::string::npos);
 }
 
 TEST_CASE("without a schema path there is no header line") {
