@@ -638,7 +638,7 @@ guidelines:
 )";
 
 TEST_CASE("an agent the service created from an 18-line document exports to those 18 lines") {
-    mihu_sim::SimState sim;
+    mihu_sim::SimApi sim;
     LoadResult desired;
     load_yaml_text(kShortDocument, "agents/gino.yaml", Schema::agent(), no_env(), desired);
     REQUIRE(desired.diagnostics.empty());
