@@ -9,6 +9,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "apply_progress.hpp"
 #include "interrupts.hpp"
 #include "reconcile/apply/apply.hpp"
 #include "reconcile/apply/preconditions.hpp"
@@ -39,12 +40,17 @@ bool confirm(Console& console) {
 int execute(Console& console, const Plan& plan, Connection& conn, int parallelism) {
     ApplyOptions options;
     options.cancel = &interrupt_flag();
-    auto report = apply_plan(plan, conn.workers(parallelism), options, [&](const PlanStep& step, const StepOutcome& out) {
-        std::string what = std::string(to_string(step.action)) + " agent \"" + step.agent_name + "\"";
-        if (step.action == ActionKind::ProvisionCall) what = "provision call channel " + step.phone_number + " -> agent \"" + step.agent_name + "\"";
-        console.out(std::string(out.status == StepStatus::Applied ? "  ok      " : out.status == StepStatus::Failed ? "  FAILED  " : "  skipped ") +
-                    what + ": " + out.detail + "\n");
-    });
+    ApplyReport report;
+    {
+        ApplyProgressReporter progress(console, plan.steps.size(), [&conn] {
+            const auto stats = conn.retrier->stats();
+            if (stats.retries == 0 && stats.rate_limited == 0) return std::string();
+            return count_of(stats.retries, "retry", "retries") + " and " +
+                   count_of(stats.rate_limited, "answer", "answers") + " 429 (rate limited) so far";
+        });
+        report = apply_plan(plan, conn.workers(parallelism), options,
+                            [&](const PlanStep& step, const StepOutcome& out) { progress.step_done(step, out); });
+    }
     auto applied = report.count(StepStatus::Applied);
     auto failed = report.count(StepStatus::Failed);
     auto skipped = report.count(StepStatus::Skipped);
