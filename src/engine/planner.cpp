@@ -146,13 +146,17 @@ private:
     std::optional<std::string> rename_note(const DesiredAgent& d) const {
         const PhoneNumber* number =
             d.call && live_.phone_numbers_loaded ? find_phone_number(*d.call, live_.phone_numbers) : nullptr;
-        std::vector<std::string> names;
-        for (const auto& a : live_.agents) names.push_back(name_words(a.name));
         for (const auto& a : live_.agents) {
             if (matching_.referenced.count(a.uuid)) continue;
             const bool same_number = number && number->call_bound && number->call_agent_uuid == a.uuid;
             const std::string words = name_words(a.name);
-            const bool similar = words == name_words(d.name) || nearest_name(name_words(d.name), {words}) == words;
+            const std::string mine = name_words(d.name);
+            // Nearly the same spelling, or one name is the other with words added ("Reception" ->
+            // "Reception Desk").
+            const bool contained = !words.empty() && !mine.empty() &&
+                                   ((" " + mine + " ").find(" " + words + " ") != std::string::npos ||
+                                    (" " + words + " ").find(" " + mine + " ") != std::string::npos);
+            const bool similar = contained || nearest_name(mine, {words}) == words;
             if (!same_number && !similar) continue;
             std::string note = "if this is a rename of agent " + quoted(a.name) + " (" + a.uuid + "), pin `uuid: " +
                                a.uuid + "` in this document; otherwise " + quoted(a.name) + " stays live";
@@ -210,9 +214,14 @@ private:
             return;  // already holds
         }
         if (number->call_bound) {
-            error(i, d.call->where, "agent " + quoted(d.name) + ": the call channel of " + number->number +
-                                        " is held by " + holder_text(*number) +
-                                        "; release it there first, or choose another number");
+            std::string message = "agent " + quoted(d.name) + ": the call channel of " + number->number +
+                                  " is held by " + holder_text(*number) +
+                                  "; release it there first, or choose another number";
+            // The holder no document manages may be this document's previous self.
+            if (m.kind == MatchKind::Absent && !matching_.referenced.count(number->call_agent_uuid))
+                message += "; if this document renames that agent, pin `uuid: " + number->call_agent_uuid +
+                           "` in it";
+            error(i, d.call->where, std::move(message));
             return;
         }
         PlanStep step;

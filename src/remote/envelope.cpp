@@ -134,6 +134,8 @@ ApiResult<json::value> parse_envelope(const std::string& method, const std::stri
             return std::unexpected(std::move(e));
         }
         auto it = o.find("data");
+        // A delete answers {success, message} and nothing to read back.
+        if (it == o.end() && method == "DELETE") return json::value(nullptr);
         if (it == o.end()) {
             auto e = api_error(ApiError::Kind::Malformed, method, path, status,
                                 "response has no `data`: body " + excerpt(response.body));
