@@ -19,6 +19,7 @@
 #include "reconcile/util/phone.hpp"
 #include "reconcile/util/text.hpp"
 #include "reconcile/model/env_template.hpp"
+#include "reconcile/model/field_pattern.hpp"
 #include "reconcile/config/yaml_location.hpp"
 
 namespace reconcile {
@@ -438,8 +439,22 @@ private:
     std::size_t nodes_ = 0;
 };
 
-// Moves the reconciler keys (`uuid`, `channels`) out of the body and checks them.
-void extract_reconciler_keys(DesiredAgent& agent, Converter& conv) {
+// Moves the reconciler keys (`uuid`, `ignore`, `channels`) out of the body and checks them.
+void extract_reconciler_keys(DesiredAgent& agent, Converter& conv, const Schema& schema) {
+    if (auto* ig = agent.body.if_contains("ignore")) {
+        if (ig->is_array()) {
+            const auto& items = ig->get_array();
+            for (std::size_t i = 0; i < items.size(); ++i) {
+                if (!items[i].is_string()) continue;  // mistyped: reported by the converter
+                std::string text(items[i].get_string());
+                if (auto problem = field_path_problem(text, schema))
+                    conv.error(agent.location_of("/ignore/" + std::to_string(i)), "`ignore`: " + *problem);
+                else
+                    agent.ignore_fields.push_back(std::move(text));
+            }
+        }
+        agent.body.stable_erase("ignore");
+    }
     if (auto* u = agent.body.if_contains("uuid")) {
         if (u->is_string()) {
             auto trimmed = php_trim(u->get_string());
@@ -500,7 +515,7 @@ void load_document(const YAML::Node& doc, const std::string& file, const Schema&
         auto body = conv.convert(doc, &schema.root(), "", agent.where, 0);
         if (!body || !body->is_object()) return;
         agent.body = std::move(body->get_object());
-        extract_reconciler_keys(agent, conv);
+        extract_reconciler_keys(agent, conv, schema);
         auto* name = agent.body.if_contains("name");
         if (!name || !name->is_string()) return;  // missing or mistyped: reported above
         agent.name = std::string(php_trim(name->get_string()));

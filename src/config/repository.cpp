@@ -9,6 +9,8 @@
 #include <system_error>
 
 #include "reconcile/util/text.hpp"
+#include "reconcile/model/field_pattern.hpp"
+#include "reconcile/model/schema.hpp"
 #include "reconcile/config/yaml_location.hpp"
 
 namespace reconcile {
@@ -97,6 +99,34 @@ struct IncludePositions {
 };
 
 // Reads reconcile.yaml into out.config.
+// A list of strings (a single string is accepted as a one-item list), each with where it is written.
+std::vector<std::pair<std::string, SourceLocation>> string_list(const std::string& file, const YAML::Node& key,
+                                                                const YAML::Node& value, const std::string& name,
+                                                                Diagnostics& diagnostics) {
+    std::vector<std::pair<std::string, SourceLocation>> out;
+    const auto kloc = mark_location(file, key);
+    std::vector<YAML::Node> items;
+    if (value.IsNull()) return out;
+    if (value.IsSequence()) {
+        for (const auto& item : value) items.push_back(item);
+    } else if (value.IsScalar()) {
+        items.push_back(value);
+    } else {
+        diagnostics.push_back(make_error(kloc, "`" + name + "` must be a list of strings"));
+        return out;
+    }
+    for (const auto& item : items) {
+        auto iloc = mark_location(file, item);
+        if (iloc.line == 0) iloc = kloc;
+        if (!item.IsScalar()) {
+            diagnostics.push_back(make_error(iloc, "`" + name + "` entries must be strings"));
+            continue;
+        }
+        out.emplace_back(item.Scalar(), iloc);
+    }
+    return out;
+}
+
 IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
     IncludePositions positions;
     const std::string file(kConfigFile);
@@ -128,7 +158,7 @@ IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
         out.diagnostics.push_back(make_error(mark_location(file, doc), "reconcile.yaml must be a mapping"));
         return positions;
     }
-    static const std::vector<std::string> kKeys = {"include", "api_url"};
+    static const std::vector<std::string> kKeys = {"include", "api_url", "ignore", "prune"};
     std::map<std::string, bool> seen;
     for (auto it = doc.begin(); it != doc.end(); ++it) {
         // Copies: the iterator hands out a temporary pair.
@@ -183,6 +213,35 @@ IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
                 continue;
             }
             out.config.api_url = url;
+        } else if (key == "ignore") {
+            for (auto& [text, where] : string_list(file, k, v, "ignore", out.diagnostics)) {
+                if (auto problem = field_path_problem(text, Schema::agent()))
+                    out.diagnostics.push_back(make_error(where, "`ignore`: " + *problem));
+                else
+                    out.config.ignore_fields.push_back(std::move(text));
+            }
+        } else if (key == "prune") {
+            if (v.IsNull()) continue;
+            if (!v.IsMap()) {
+                out.diagnostics.push_back(make_error(kloc, "`prune` must be a mapping such as `prune: {ignore: [\"Legacy *\"]}`"));
+                continue;
+            }
+            for (auto pit = v.begin(); pit != v.end(); ++pit) {
+                const YAML::Node pk = pit->first;
+                const YAML::Node pv = pit->second;
+                const std::string pkey = pk.IsScalar() ? pk.Scalar() : std::string();
+                if (pkey != "ignore") {
+                    out.diagnostics.push_back(make_error(mark_location(file, pk),
+                                                         "unknown key `" + pkey + "` in `prune` (known keys: ignore)"));
+                    continue;
+                }
+                for (auto& [glob, where] : string_list(file, pk, pv, "prune.ignore", out.diagnostics)) {
+                    if (php_trim(glob).empty())
+                        out.diagnostics.push_back(make_error(where, "`prune.ignore` entries are agent-name globs and cannot be empty"));
+                    else
+                        out.config.prune_ignore.push_back(std::move(glob));
+                }
+            }
         } else if (key == "extends") {
             // Reserved (RepositoryConfig::extends): refuse rather than silently ignore it.
             out.diagnostics.push_back(make_error(kloc, "`extends` is reserved and not supported yet"));
@@ -190,7 +249,7 @@ IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
             std::string msg = "unknown key `" + key + "` in reconcile.yaml";
             auto suggestion = nearest_name(key, kKeys);
             if (!suggestion.empty()) msg += "; did you mean `" + suggestion + "`?";
-            else msg += " (known keys: include, api_url)";
+            else msg += " (known keys: include, api_url, ignore, prune)";
             out.diagnostics.push_back(make_error(kloc, std::move(msg)));
         }
     }

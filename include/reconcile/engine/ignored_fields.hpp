@@ -9,20 +9,11 @@
 #include <string_view>
 #include <vector>
 
+#include "reconcile/model/field_pattern.hpp"
 #include "reconcile/model/schema.hpp"
 #include "reconcile/util/json.hpp"
 
 namespace reconcile {
-
-struct FieldPattern {
-    std::string text;                 // as written
-    std::vector<std::string> tokens;  // member names; "*" stands for every item of a list
-};
-
-// Parses "a.b[*].c"; the error says what is wrong with the path.
-std::expected<FieldPattern, std::string> parse_field_pattern(std::string_view text);
-// The patterns that parse; the others are reported by the loader.
-std::vector<FieldPattern> parse_field_patterns(const std::vector<std::string>& texts);
 
 // Calls `visit(pointer)` for every place in `root` the pattern names that exists.
 void for_each_match(const json::value& root, const FieldPattern& pattern,

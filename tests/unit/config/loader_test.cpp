@@ -554,3 +554,19 @@ TEST_CASE("loader: control characters are refused with their position") {
     REQUIRE(nul.diagnostics.size() == 1);
     CHECK(nul.diagnostics[0].where.line == 1);
 }
+
+TEST_CASE("loader: `ignore:` is a reconciler key; each path must name fields the schema has") {
+    auto ok = load_text("name: A\nignore: [status, \"routing_rules[*].is_active\", settings.voice.voice_profile.voice_name]\n");
+    CHECK(format_all(ok.diagnostics) == "");
+    REQUIRE(ok.state.agents.size() == 1);
+    CHECK(ok.state.agents[0].ignore_fields ==
+          std::vector<std::string>{"status", "routing_rules[*].is_active", "settings.voice.voice_profile.voice_name"});
+    CHECK_FALSE(ok.state.agents[0].body.contains("ignore"));
+
+    auto bad = load_text("name: A\nignore:\n  - stauts\n  - \"tone[*]\"\n  - \"routing_rules[*].bogus\"\n  - a..b\n");
+    CHECK(format_all(bad.diagnostics) ==
+          "test.yaml:3:5: error: `ignore`: `stauts`: no field `stauts` here; did you mean `status`?\n"
+          "test.yaml:4:5: error: `ignore`: `tone[*]`: a path names a field, not `[*]`\n"
+          "test.yaml:5:5: error: `ignore`: `routing_rules[*].bogus`: no field `bogus` here\n"
+          "test.yaml:6:5: error: `ignore`: `a..b`: an empty name before '.'\n");
+}

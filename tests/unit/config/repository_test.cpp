@@ -108,7 +108,7 @@ TEST_CASE("repository: every problem in reconcile.yaml is reported with its posi
           "reconcile.yaml:6:5: error: `include` entries must be strings\n"
           "reconcile.yaml:9:10: error: `api_url` must start with https:// (or http://)\n"
           "reconcile.yaml:10:1: error: `extends` is reserved and not supported yet\n"
-          "reconcile.yaml:11:1: error: unknown key `colour` in reconcile.yaml (known keys: include, api_url)\n"
+          "reconcile.yaml:11:1: error: unknown key `colour` in reconcile.yaml (known keys: include, api_url, ignore, prune)\n"
           "reconcile.yaml:7:5: warning: include pattern `nothing/here/*.yaml` matches no file: `nothing/here` "
           "does not exist\n");
     CHECK(relative(repo) == std::vector<std::string>{"agents/x.yaml"});
@@ -147,5 +147,26 @@ TEST_CASE("repository: empty reconcile.yaml keeps the defaults; a single include
           "reconcile.yaml:2:5: warning: include pattern `nowhere/*.yaml` matches no file: `nowhere` does not exist\n"
           "reconcile.yaml:1:1: warning: the include patterns match no file: no agent is loaded\n");
     CHECK(none.files.empty());
+    fs::remove_all(dir);
+}
+
+TEST_CASE("repository: reconcile.yaml `ignore` field paths and `prune.ignore` name globs") {
+    fs::path dir = fs::temp_directory_path() / "reconcile_repository_ignore_test";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "agents");
+    { std::ofstream(dir / "reconcile.yaml") << "ignore: [status, \"routing_rules[*].is_active\"]\nprune:\n  ignore: [\"Legacy *\", Kiosk]\n"; }
+    auto good = discover_repository(dir);
+    CHECK(format_all(good.diagnostics) == "");
+    CHECK(good.config.ignore_fields == std::vector<std::string>{"status", "routing_rules[*].is_active"});
+    CHECK(good.config.prune_ignore == std::vector<std::string>{"Legacy *", "Kiosk"});
+
+    { std::ofstream(dir / "reconcile.yaml") << "ignore: [tonee]\nprune:\n  keep: [x]\n"; }
+    auto bad = discover_repository(dir);
+    CHECK(format_all(bad.diagnostics) ==
+          "reconcile.yaml:1:10: error: `ignore`: `tonee`: no field `tonee` here; did you mean `tone`?\n"
+          "reconcile.yaml:3:3: error: unknown key `keep` in `prune` (known keys: ignore)\n");
+    { std::ofstream(dir / "reconcile.yaml") << "prune: [x]\n"; }
+    CHECK(format_all(discover_repository(dir).diagnostics) ==
+          "reconcile.yaml:1:1: error: `prune` must be a mapping such as `prune: {ignore: [\"Legacy *\"]}`\n");
     fs::remove_all(dir);
 }
