@@ -125,7 +125,7 @@ int run_cli(int argc, char** argv) {
 
     auto* init = app.add_subcommand("init", "Start an agents repository in DIR: reconcile.yaml, an example agent, "
                                             "the schema for editors and CI workflows");
-    init->add_option("dir", c.init_dir, "Directory to write into (default: the current directory)");
+    init->add_option("dir", c.init_dir, "Directory to write into (default: --repo, the current directory)");
     init->add_option("--ci", c.init_ci, "CI workflows to write: github, gitlab or none")
         ->check(CLI::IsMember({"github", "gitlab", "none"}))->capture_default_str();
 
@@ -145,6 +145,17 @@ int run_cli(int argc, char** argv) {
     for (const auto& [sub, example] : examples) sub->footer(globals + "\nExample:\n  " + std::string(example) + "\n");
     app.footer("Example:\n  reconcile validate && reconcile plan --out plan.json && reconcile apply plan.json\n"
                "Run `reconcile COMMAND --help` for a command's options.\n");
+
+    // `reconcile help [COMMAND]` is `reconcile [COMMAND] --help`.
+    if (argc >= 2 && std::string_view(argv[1]) == "help") {
+        CLI::App* about = &app;
+        if (argc >= 3) {
+            for (CLI::App* sub : app.get_subcommands({}))
+                if (sub->get_name() == argv[2]) about = sub;
+        }
+        console.out(about == &app ? app.help() : about->help("reconcile"));
+        return kExitOk;
+    }
 
     // A mistyped command is named, with the nearest command when one is close.
     if (auto word = command_word(app, argc, argv)) {

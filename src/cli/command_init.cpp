@@ -45,9 +45,9 @@ std::vector<NewFile> files_for(const std::string& ci) {
 
 }  // namespace
 
-int cmd_init(Console& console, const GlobalOptions&, const CommandOptions& c) {
+int cmd_init(Console& console, const GlobalOptions& g, const CommandOptions& c) {
     namespace fs = std::filesystem;
-    const fs::path dir = c.init_dir.empty() ? fs::path(".") : fs::path(c.init_dir);
+    const fs::path dir = c.init_dir.empty() ? fs::path(g.repo.empty() ? "." : g.repo) : fs::path(c.init_dir);
     const auto files = files_for(c.init_ci);
 
     std::vector<std::string> existing;

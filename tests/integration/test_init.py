@@ -92,6 +92,9 @@ class Init(unittest.TestCase):
         other = os.path.join(self.tmp, "bare")
         self.assertEqual(run("init", "--ci", "none", other).returncode, 0)
         self.assertEqual(all_files(other), sorted(WRITTEN[:3]))
+        by_repo = os.path.join(self.tmp, "by-repo")
+        self.assertEqual(run("--repo", by_repo, "init", "--ci", "none").returncode, 0)
+        self.assertEqual(all_files(by_repo), sorted(WRITTEN[:3]))
 
 
 if __name__ == "__main__":

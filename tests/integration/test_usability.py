@@ -77,6 +77,10 @@ class Help(unittest.TestCase):
                 self.assertEqual(tail[-2], "Example:")
                 self.assertTrue(tail[-1].strip().startswith("reconcile " + command), tail[-1])
 
+    def test_help_command_is_help_option(self):
+        self.assertEqual(run("help", "plan").stdout, run("plan", "--help").stdout)
+        self.assertEqual(run("help").stdout, run("--help").stdout)
+
 
 class Colours(SimCase):
     """A plan with a change, rendered with and without colours."""
