@@ -27,6 +27,8 @@ int run_cli(int argc, char** argv) {
     app.require_subcommand(1);
     app.set_version_flag("--version", "reconcile 0.1.0");
     app.add_option("--repo", g.repo, "Repository directory holding agents/ and reconcile.yaml")->capture_default_str();
+    app.add_option("--env", g.env,
+                   "Environment of reconcile.yaml to work on: its agent files and vars (default: $RECONCILE_ENV)");
     app.add_option("--api-url", g.api_url, "Workspace URL, e.g. https://acme.mihu.ai (default: $MIHU_API_URL)");
     app.add_option("--token-file", g.token_file, "File holding the API token (default: $MIHU_API_TOKEN)");
     app.add_option("--ca-file", g.ca_file, "PEM file of extra CA certificates to trust (a private CA)")
