@@ -16,8 +16,8 @@ int cmd_export(Console& console, const GlobalOptions& g, const CommandOptions& c
     }
     if (!require_environment(console, g)) return kExitError;
     std::optional<std::string> config_url;
-    if (std::filesystem::exists(std::filesystem::path(g.repo) / "reconcile.yaml")) {
-        const auto environment = requested_environment(g);
+    const auto environment = requested_environment(g);
+    if (environment || std::filesystem::exists(std::filesystem::path(g.repo) / "reconcile.yaml")) {
         auto files = discover_repository(g.repo, environment);
         if (environment && has_errors(files.diagnostics)) {  // e.g. an unknown --env
             print_diagnostics(console, files.diagnostics);

@@ -98,6 +98,9 @@ class Environments(SimCase):
         self.run_reconcile("--env", "staging", "plan", "--detailed-exitcode", check=0)
         self.run_prod("--env", "prod", "plan", "--detailed-exitcode", check=0)
         self.run_prod("--env", "prod", "drift", check=0)
+        out = os.path.join(self.tmp, "export")
+        self.run_prod("--env", "prod", "export", "--out-dir", out, check=0)
+        self.assertEqual(os.listdir(os.path.join(out, "agents")), ["volvo-cagliari.yaml"])
         # The other environment's documents are not this workspace's: planned against prod,
         # staging wants its own agent created.
         cross = self.run_prod("--env", "staging", "plan", "--detailed-exitcode", check=2)
