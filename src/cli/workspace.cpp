@@ -68,6 +68,8 @@ std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bo
     if (has_errors(repo.files.diagnostics)) return std::nullopt;
     LoadOptions options;
     options.environment = repo.files.config.environment;
+    if (environment)
+        spdlog::info("environment {}: {} agent file(s)", *environment, repo.files.files.size());
     options.getenv = process_env;
     options.unset_env_is_error = unset_env_is_error;
     options.api_token = std::string(php_trim(process_setting("MIHU_API_TOKEN").value_or("")));
