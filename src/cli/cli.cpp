@@ -77,6 +77,8 @@ int run_cli(int argc, char** argv) {
     version_flag_text.pop_back();  // CLI11 ends it with its own newline
     app.set_version_flag("--version", version_flag_text, "Print the version and the libraries of this build");
     app.add_option("--repo", g.repo, "Repository directory holding agents/ and reconcile.yaml")->capture_default_str();
+    app.add_option("--env", g.env,
+                   "Environment of reconcile.yaml to work on: its agent files and vars (default: $RECONCILE_ENV)");
     app.add_option("--api-url", g.api_url, "Workspace URL, e.g. https://acme.mihu.ai (default: $MIHU_API_URL)");
     app.add_option("--token-file", g.token_file, "File holding the API token (default: $MIHU_API_TOKEN)");
     app.add_option("--ca-file", g.ca_file, "PEM file of extra CA certificates to trust (a private CA)")

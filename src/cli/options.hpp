@@ -12,6 +12,7 @@ inline constexpr int kExitInterrupted = 130;
 
 struct GlobalOptions {
     std::string repo = ".";
+    std::string env;  // --env: an environment of reconcile.yaml (default: $RECONCILE_ENV)
     std::string api_url;
     std::string token_file;
     std::string ca_file;

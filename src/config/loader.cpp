@@ -20,6 +20,8 @@
 #include "reconcile/util/text.hpp"
 #include "reconcile/model/env_template.hpp"
 #include "reconcile/model/field_pattern.hpp"
+#include "reconcile/config/bases.hpp"
+#include "reconcile/config/vars.hpp"
 #include "reconcile/config/yaml_location.hpp"
 
 namespace reconcile {
@@ -284,7 +286,7 @@ private:
             if (auto value = convert(v, child, child_ptr, kloc, depth + 1))
                 obj.emplace(key, std::move(*value));
         }
-        if (s) {
+        if (s && !(options_.base_document && ptr.empty())) {  // a base needs no `name`
             for (const auto& r : s->required) {
                 if (!seen.count(r)) {
                     error(loc(n, key_loc), prefix(ptr) + "missing required field `" + r + "`");
@@ -345,7 +347,8 @@ private:
         } else {
             return type_error(n, *s, ptr, key_loc);
         }
-        if (!s->enum_values.empty() && result->is_string()) {
+        // A `${var:}` is checked once substituted (config/vars.cpp).
+        if (!s->enum_values.empty() && result->is_string() && !mentions_var_reference(text)) {
             std::string_view v = result->get_string();
             if (std::find(s->enum_values.begin(), s->enum_values.end(), v) == s->enum_values.end()) {
                 std::string allowed;
@@ -515,6 +518,11 @@ void load_document(const YAML::Node& doc, const std::string& file, const Schema&
         auto body = conv.convert(doc, &schema.root(), "", agent.where, 0);
         if (!body || !body->is_object()) return;
         agent.body = std::move(body->get_object());
+        if (options.base_document) {  // merged under agent documents by config/bases.cpp
+            out.state.agents.push_back(std::move(agent));
+            return;
+        }
+        compose_document(agent, schema, options, out);  // `extends`, then `${var:}`
         extract_reconciler_keys(agent, conv, schema);
         auto* name = agent.body.if_contains("name");
         if (!name || !name->is_string()) return;  // missing or mistyped: reported above
@@ -782,6 +790,9 @@ LoadResult load_files(const std::vector<fs::path>& files, const fs::path& repo_r
     for (const auto& f : files) ordered.emplace(relative_display(f, repo_root), f);
 
     std::string digest_input;
+    BaseResolver bases(repo_root, schema, options, files);
+    LoadOptions with_bases = options;
+    if (!with_bases.bases) with_bases.bases = &bases;
     for (const auto& [rel, path] : ordered) {
         result.state.files.push_back(rel);
         digest_input += rel;
@@ -816,8 +827,9 @@ LoadResult load_files(const std::vector<fs::path>& files, const fs::path& repo_r
         digest_input += std::to_string(content.size());
         digest_input += '\0';
         digest_input += content;
-        load_yaml_text(content, rel, schema, options, result);
+        load_yaml_text(content, rel, schema, with_bases, result);
     }
+    bases.finish(result, digest_input);
     check_duplicates(result);
     result.state.inputs_digest = sha256_hex(digest_input);
     return result;

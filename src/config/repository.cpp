@@ -127,6 +127,31 @@ std::vector<std::pair<std::string, SourceLocation>> string_list(const std::strin
     return out;
 }
 
+// reconcile.yaml as JSON (scalars as their text) with where each pointer was written (a key's
+// position for mapping entries), for config/environments.cpp.
+json::value yaml_to_json(const std::string& file, const YAML::Node& n, const std::string& ptr,
+                         std::map<std::string, SourceLocation>& where) {
+    if (auto loc = mark_location(file, n); loc.line > 0) where.emplace(ptr, loc);
+    if (n.IsMap()) {
+        json::object o;
+        for (auto it = n.begin(); it != n.end(); ++it) {
+            const YAML::Node k = it->first;
+            const std::string key = k.IsScalar() ? k.Scalar() : std::string();
+            const auto child = pointer_append(ptr, key);
+            if (auto loc = mark_location(file, k); loc.line > 0) where[child] = loc;
+            o[key] = yaml_to_json(file, it->second, child, where);
+        }
+        return o;
+    }
+    if (n.IsSequence()) {
+        json::array a;
+        for (const auto& item : n) a.push_back(yaml_to_json(file, item, pointer_append(ptr, a.size()), where));
+        return a;
+    }
+    if (n.IsScalar()) return json::string(n.Scalar());
+    return nullptr;
+}
+
 IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
     IncludePositions positions;
     const std::string file(kConfigFile);
@@ -158,7 +183,7 @@ IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
         out.diagnostics.push_back(make_error(mark_location(file, doc), "reconcile.yaml must be a mapping"));
         return positions;
     }
-    static const std::vector<std::string> kKeys = {"include", "api_url", "ignore", "prune"};
+    static const std::vector<std::string> kKeys = {"include", "api_url", "ignore", "prune", "environments"};
     std::map<std::string, bool> seen;
     for (auto it = doc.begin(); it != doc.end(); ++it) {
         // Copies: the iterator hands out a temporary pair.
@@ -242,6 +267,15 @@ IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
                         out.config.prune_ignore.push_back(std::move(glob));
                 }
             }
+        } else if (key == "environments") {
+            std::map<std::string, SourceLocation> where;
+            auto value = yaml_to_json(file, v, "", where);
+            where[""] = kloc;
+            out.config.environments = parse_environments(value, [&](std::string_view pointer) {
+                std::string p(pointer);
+                for (auto it = where.find(p); it == where.end(); it = where.find(p)) p.resize(p.rfind('/'));
+                return where.at(p);
+            }, out.diagnostics);
         } else if (key == "extends") {
             // Reserved (RepositoryConfig::extends): refuse rather than silently ignore it.
             out.diagnostics.push_back(make_error(kloc, "`extends` is reserved and not supported yet"));
@@ -249,7 +283,7 @@ IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
             std::string msg = "unknown key `" + key + "` in reconcile.yaml";
             auto suggestion = nearest_name(key, kKeys);
             if (!suggestion.empty()) msg += "; did you mean `" + suggestion + "`?";
-            else msg += " (known keys: include, api_url, ignore, prune)";
+            else msg += " (known keys: include, api_url, ignore, prune, environments)";
             out.diagnostics.push_back(make_error(kloc, std::move(msg)));
         }
     }
@@ -311,6 +345,29 @@ std::string expand(const fs::path& root, const std::string& pattern, std::map<st
     return {};
 }
 
+// The chosen environment's `include` replaces the repository's.
+void select_environment(const std::string& name, RepositoryFiles& out, IncludePositions& positions) {
+    auto found = find_environment(out.config.environments, name);
+    if (!found) {
+        out.diagnostics.push_back(make_error(SourceLocation{std::string(kConfigFile)}, "--env: " + found.error()));
+        return;
+    }
+    out.config.environment = **found;
+    const auto& env = out.config.environment;
+    if (!env->include) return;
+    out.config.include.clear();
+    positions = IncludePositions{env->include_key, {}};
+    for (const auto& [text, where] : *env->include) {
+        std::string problem;
+        if (auto p = clean_pattern(text, problem)) {
+            out.config.include.push_back(*p);
+            positions.patterns.emplace(*p, where);
+        } else {
+            out.diagnostics.push_back(make_error(where, "include pattern `" + text + "` " + problem));
+        }
+    }
+}
+
 }  // namespace
 
 bool glob_match(std::string_view pattern, std::string_view path) {
@@ -333,10 +390,11 @@ bool glob_match(std::string_view pattern, std::string_view path) {
     return ok[0][0];
 }
 
-RepositoryFiles discover_repository(const fs::path& root) {
+RepositoryFiles discover_repository(const fs::path& root, const std::optional<std::string>& environment) {
     RepositoryFiles out;
     out.config.root = root;
-    const auto positions = read_config(root, out);
+    auto positions = read_config(root, out);
+    if (environment) select_environment(*environment, out, positions);
 
     std::map<std::string, fs::path> found;  // relative path -> absolute; sorted, deduplicated
     for (const auto& pattern : out.config.include) {

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/config/environments.hpp"
 #include "reconcile/model/diagnostics.hpp"
 
 namespace reconcile {
@@ -17,6 +18,8 @@ struct RepositoryConfig {
     std::optional<std::string> extends;  // reserved for shared base documents
     std::vector<std::string> prune_ignore;   // `prune: {ignore: [name globs]}`
     std::vector<std::string> ignore_fields;  // `ignore: [field paths]` for every agent
+    std::vector<Environment> environments;   // `environments:` (config/environments.hpp)
+    std::optional<Environment> environment;  // the one chosen; its globs are in `include`
 };
 
 struct RepositoryFiles {
@@ -25,8 +28,11 @@ struct RepositoryFiles {
     Diagnostics diagnostics;
 };
 
-// Reads reconcile.yaml (if present) and expands the include globs.
-RepositoryFiles discover_repository(const std::filesystem::path& root);
+// Reads reconcile.yaml (if present) and expands the include globs. With `environment`, that
+// environment of reconcile.yaml is chosen (an unknown name is an error): its `include`, when
+// it has one, replaces the repository's.
+RepositoryFiles discover_repository(const std::filesystem::path& root,
+                                    const std::optional<std::string>& environment = std::nullopt);
 
 // Glob match on '/'-separated relative paths: `*` within a segment, `**` across segments, `?`.
 bool glob_match(std::string_view pattern, std::string_view path);
