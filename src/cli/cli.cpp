@@ -64,6 +64,7 @@ bool use_color(const GlobalOptions& g) {
 }  // namespace
 
 int run_cli(int argc, char** argv) {
+    draw_color_marker();
     Console console;
     GlobalOptions g;
     CommandOptions c;

@@ -12,13 +12,13 @@ namespace reconcile {
 
 namespace {
 
-constexpr std::string_view kGreen = "\x1b[32m";
-constexpr std::string_view kYellow = "\x1b[33m";
-constexpr std::string_view kRed = "\x1b[31m";
-constexpr std::string_view kCyan = "\x1b[36m";
-constexpr std::string_view kDim = "\x1b[2m";
-constexpr std::string_view kBold = "\x1b[1m";
-constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kGreen = "32";  // SGR parameters
+constexpr std::string_view kYellow = "33";  // SGR parameters
+constexpr std::string_view kRed = "31";  // SGR parameters
+constexpr std::string_view kCyan = "36";  // SGR parameters
+constexpr std::string_view kDim = "2";  // SGR parameters
+constexpr std::string_view kBold = "1";  // SGR parameters
+constexpr std::string_view kReset = "0";  // SGR parameters
 
 constexpr std::size_t kItemSummaryWidth = 100;
 constexpr std::size_t kInlineListWidth = 100;
@@ -129,7 +129,7 @@ public:
 
     std::string paint(std::string_view code, std::string_view text) const {
         if (!opt_.color) return std::string(text);
-        return std::string(code) + std::string(text) + std::string(kReset);
+        return trusted_sgr(code) + std::string(text) + trusted_sgr(kReset);
     }
 
     void line(std::size_t indent, std::string_view text) {

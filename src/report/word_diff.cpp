@@ -1,6 +1,8 @@
 // Word diff of two lines: the longest common subsequence of their words, then marks.
 #include "reconcile/report/word_diff.hpp"
 
+#include "reconcile/util/utf8.hpp"
+
 #include <algorithm>
 #include <cstdint>
 
@@ -11,8 +13,6 @@ namespace {
 // Beyond this many words a side, lines are compared whole (the table grows with the product).
 constexpr std::size_t kMaxWords = 600;
 
-constexpr std::string_view kReverse = "\x1b[7m";
-constexpr std::string_view kReverseOff = "\x1b[27m";
 
 bool word_char(unsigned char c) { return c >= 0x80 || c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z'); }
 bool space_char(char c) { return c == ' ' || c == '\t'; }
@@ -58,9 +58,9 @@ std::string render(const std::vector<WordSpan>& spans, bool removed, WordMarks m
         if (!s.changed) {
             out += s.text;
         } else if (marks == WordMarks::Ansi) {
-            out += kReverse;
+            out += trusted_sgr("7");  // reverse video
             out += s.text;
-            out += kReverseOff;
+            out += trusted_sgr("27");
         } else {
             out += removed ? "[-" : "{+";
             out += s.text;

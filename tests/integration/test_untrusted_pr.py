@@ -148,6 +148,15 @@ class OutputHygiene(SimCase):
         self.assertNotIn("\u202e", text.stdout)
         self.assertNotIn("\u009b", text.stdout)
         self.assertIn("\\u001b[2K\\rNo changes.", text.stdout)  # shown, escaped
+        # With colours on, only the tool's own colour codes reach the terminal: a value's escape
+        # sequence (here one that would hide text) is still shown escaped.
+        self.write("agents/a.yaml", 'name: Alpha\ntone: "\\e[8mhidden\\e[0m"\n')
+        colored = self.run_reconcile("plan", "--color", "always", check=0).stdout
+        self.assertIn("\x1b[", colored)
+        self.assertNotIn("\x1b[8m", colored)
+        self.assertIn("\\u001b[8mhidden", colored)
+        self.write("agents/a.yaml", 'name: Alpha\ntone: "warm\\e[2K\\rNo changes.\\a"\n'
+                                    'objective: "a\\u202eb"\n')
         markdown = self.run_reconcile("plan", "--format", "markdown", check=0)
         for bad in ("\x1b", "\r", "\x07", "\u202e", "\u009b"):
             self.assertNotIn(bad, markdown.stdout)
