@@ -66,6 +66,20 @@ std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bo
     if (tag) tag_diagnostics(repo.files.diagnostics, *environment);
     print_diagnostics(console, repo.files.diagnostics);
     if (has_errors(repo.files.diagnostics)) return std::nullopt;
+    // An empty result is never a silent success: a wrong --repo or glob would otherwise plan
+    // "No changes" (or, with --prune, delete the workspace).
+    std::error_code ec;
+    if (!std::filesystem::is_directory(repo.files.config.root, ec)) {
+        console.error("--repo " + g.repo + ": no such directory");
+        return std::nullopt;
+    }
+    if (repo.files.files.empty()) {
+        std::string globs;
+        for (const auto& p : repo.files.config.include) globs += (globs.empty() ? "" : ", ") + p;
+        console.error("no agent files under " + g.repo + (environment ? " for environment " + *environment : "") +
+                      "; include globs: " + globs);
+        return std::nullopt;
+    }
     LoadOptions options;
     options.environment = repo.files.config.environment;
     if (environment)
@@ -86,6 +100,11 @@ std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bo
         console.err(std::to_string(errors) + " error(s), " + std::to_string(warnings) + " warning(s) in " +
                     std::to_string(repo.loaded.state.files.size()) + " file(s)" +
                     (environment ? " (environment " + *environment + ")" : std::string()) + "\n");
+        return std::nullopt;
+    }
+    if (repo.loaded.state.agents.empty()) {
+        console.error("no agent documents in the " + std::to_string(repo.files.files.size()) +
+                      " agent file(s) under " + g.repo + " (every document is empty)");
         return std::nullopt;
     }
     return repo;

@@ -4,6 +4,7 @@ import html
 import json
 import os
 import re
+import shutil
 import unittest
 
 import simulator
@@ -170,3 +171,23 @@ class OutputHygiene(SimCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NeverSilentlyEmpty(SimCase):
+    seed = {"agents": [{"agent_uuid": A1, "name": "Alpha"}], "phone_numbers": []}
+
+    def test_no_agent_files_is_an_error_not_no_changes(self):
+        for command in (["validate"], ["plan"], ["apply", "--auto-approve", "--prune"], ["drift"]):
+            with self.subTest(command[0]):
+                proc = self.run_reconcile(*command, check=1)
+                self.assertIn("no agent files under", proc.stderr)
+                self.assertIn("include globs: agents/**/*.yaml, agents/**/*.yml", proc.stderr)
+        self.write("agents/empty.yaml", "# nothing yet\n---\n")
+        self.assertIn("every document is empty", self.run_reconcile("plan", check=1).stderr)
+        self.assertEqual(self.api_requests("DELETE"), [])
+        self.assertEqual(len(self.live_agents()), 1)
+
+    def test_a_missing_repository_is_an_error(self):
+        shutil.rmtree(self.repo)
+        proc = self.run_reconcile("plan", check=1)
+        self.assertIn("no such directory", proc.stderr)
