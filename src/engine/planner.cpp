@@ -9,6 +9,7 @@
 #include "reconcile/engine/fingerprint.hpp"
 #include "reconcile/engine/matching.hpp"
 #include "reconcile/engine/secrets.hpp"
+#include "reconcile/engine/shard.hpp"
 #include "reconcile/model/api_paths.hpp"
 #include "reconcile/util/phone.hpp"
 #include "reconcile/util/text.hpp"
@@ -61,7 +62,11 @@ public:
 
     PlanResult run() {
         result_.plan.inputs_digest = desired_.inputs_digest;
-        for (std::size_t i = 0; i < desired_.agents.size(); ++i) plan_document(i);
+        result_.plan.shard = options_.shard;
+        for (std::size_t i = 0; i < desired_.agents.size(); ++i) {
+            if (in_shard(desired_.agents[i].name, options_.shard)) plan_document(i);
+            else claim_number_quietly(i);
+        }
         for (auto& d : doc_diags_)
             for (auto& diag : d) result_.diagnostics.push_back(std::move(diag));
         if (options_.prune) prune();
@@ -166,6 +171,16 @@ private:
         return std::nullopt;
     }
 
+    // A document of another shard still holds its number: a document of this shard naming the
+    // same number later is refused here as it would be in a whole-repository plan. (Its own
+    // problems are reported by its own shard.)
+    void claim_number_quietly(std::size_t i) {
+        const auto& d = desired_.agents[i];
+        if (!d.call || !live_.phone_numbers_loaded || (!d.call->phone_number && !d.call->phone_number_uuid)) return;
+        const PhoneNumber* number = find_phone_number(*d.call, live_.phone_numbers);
+        if (number && number->unusable_for_calls().empty()) number_claims_.emplace(number->uuid, i);
+    }
+
     const PhoneNumber* wanted_number(std::size_t i, const DesiredAgent& d) {
         const auto& call = *d.call;
         const std::string wanted = call.phone_number ? *call.phone_number : call.phone_number_uuid.value_or("");
@@ -250,14 +265,18 @@ private:
     // workspace-sized delete needs a second yes.
     void prune() {
         std::vector<const LiveAgent*> doomed;
-        for (const auto& a : live_.agents)
-            if (!matching_.referenced.count(a.uuid) && !prune_ignored(a)) doomed.push_back(&a);
+        std::size_t doomed_everywhere = 0;  // in every shard: each shard's guard decides alike
+        for (const auto& a : live_.agents) {
+            if (matching_.referenced.count(a.uuid) || prune_ignored(a)) continue;
+            ++doomed_everywhere;
+            if (in_shard(a.name, options_.shard)) doomed.push_back(&a);
+        }
         std::sort(doomed.begin(), doomed.end(), [](auto* x, auto* y) { return std::tie(x->name, x->uuid) < std::tie(y->name, y->uuid); });
         const std::size_t total = live_.agents.size();
         if (!options_.allow_mass_delete && total >= kMassDeleteMinimum &&
-            static_cast<double>(doomed.size()) > kMassDeleteShare * static_cast<double>(total)) {
+            static_cast<double>(doomed_everywhere) > kMassDeleteShare * static_cast<double>(total)) {
             result_.diagnostics.push_back(make_error(
-                SourceLocation{}, "prune would delete " + format_count(doomed.size()) + " of the workspace's " +
+                SourceLocation{}, "prune would delete " + format_count(doomed_everywhere) + " of the workspace's " +
                                       format_count(total) + " agents (more than 30%); nothing is planned. If that "
                                       "is intended pass --allow-mass-delete; to keep agents, add their names to "
                                       "prune.ignore in reconcile.yaml"));
