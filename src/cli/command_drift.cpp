@@ -17,11 +17,12 @@ int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c)
     if (!conn) return kExitError;
     bool need_numbers = false;
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
-    auto live = fetch_live(console, *conn->api, need_numbers);
+    auto live = fetch_live(console, *conn, need_numbers);
     if (!live) return kExitError;
     DriftOptions options;
     options.ignore_fields = repo->files.config.ignore_fields;
     options.unmanaged_ignore = repo->files.config.prune_ignore;
+    options.shard = c.shard;
     auto report = detect_drift(repo->loaded.state, *live, Schema::agent(), options);
     if (!c.agents.empty()) {
         // Targeted: report only the named agents, not every unmanaged one.

@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/model/shard.hpp"
+
 namespace reconcile::cli {
 
 inline constexpr int kExitOk = 0;
@@ -23,6 +25,7 @@ struct GlobalOptions {
     int max_attempts = 5;
     double max_retry_time_s = 120;
     int parallelism = 4;
+    int connections = 8;             // for reading list pages at once
 };
 
 struct CommandOptions {
@@ -36,6 +39,8 @@ struct CommandOptions {
     std::vector<std::string> agents;
     std::string plan_file;
     std::string out_dir;
+    std::string shard_text;          // --shard K/N as given
+    Shard shard;                     // parsed; 1/1 = the whole repository
 };
 
 }  // namespace reconcile::cli

@@ -7,6 +7,9 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+#include <thread>
+
+#include "interrupts.hpp"
 
 #include "reconcile/config/process_env.hpp"
 #include "reconcile/engine/planner.hpp"
@@ -160,31 +163,49 @@ std::optional<Connection> connect(Console& console, const GlobalOptions& g,
     t.timeouts.connect = std::chrono::milliseconds(static_cast<long>(g.connect_timeout_s * 1000));
     t.timeouts.handshake = t.timeouts.connect;
     t.timeouts.request = std::chrono::milliseconds(static_cast<long>(g.timeout_s * 1000));
+    t.cancel = &interrupt_flag();
     c.transport_options = t;
+    c.read_connections = g.connections;
     RetryPolicy policy;
     policy.max_attempts = g.max_attempts;
     policy.max_retry_time = std::chrono::milliseconds(static_cast<long>(g.max_retry_time_s * 1000));
     c.limiter = std::make_unique<AdaptiveRateLimiter>();
     c.retrier = std::make_unique<Retrier>(policy, c.limiter.get());
+    c.retrier->set_cancel(&interrupt_flag());
     c.api = &c.add_worker();
     return c;
 }
 
-std::optional<LiveState> fetch_live(Console& console, AgentApi& api, bool need_numbers) {
-    LiveState live;
-    auto agents = api.list_agents();
+std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool need_numbers) {
+    // Up to read_connections kept-alive connections (each one TLS handshake, reused by apply's
+    // workers afterwards): with numbers, one lists them while the others list the agents.
+    const int connections = std::max(1, conn.read_connections);
+    auto workers = conn.workers(connections);
+    const bool numbers_aside = need_numbers && connections >= 2;
+    std::vector<HttpTransport*> extra;
+    for (std::size_t i = numbers_aside ? 2 : 1; i < conn.transports.size() && i < static_cast<std::size_t>(connections); ++i)
+        extra.push_back(conn.transports[i].get());
+    conn.apis[0]->set_read_connections(extra);
+
+    std::optional<ApiResult<std::vector<PhoneNumber>>> numbers;
+    std::thread numbers_reader;
+    if (numbers_aside) numbers_reader = std::thread([&] { numbers = workers[1]->list_phone_numbers(); });
+    auto agents = conn.apis[0]->list_agents();
+    if (numbers_reader.joinable()) numbers_reader.join();
+    conn.apis[0]->set_read_connections({});
     if (!agents) {
         console.error(agents.error().describe());
         return std::nullopt;
     }
+    LiveState live;
     live.agents = std::move(*agents);
     if (need_numbers) {
-        auto numbers = api.list_phone_numbers();
-        if (!numbers) {
-            console.error(numbers.error().describe());
+        if (!numbers) numbers = conn.apis[0]->list_phone_numbers();
+        if (!*numbers) {
+            console.error(numbers->error().describe());
             return std::nullopt;
         }
-        live.phone_numbers = std::move(*numbers);
+        live.phone_numbers = std::move(**numbers);
         live.phone_numbers_loaded = true;
     }
     spdlog::info("read {} live agents{}", live.agents.size(),
@@ -222,14 +243,16 @@ std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions
     if (!conn) return std::nullopt;
     bool need_numbers = false;
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
-    auto live = fetch_live(console, *conn->api, need_numbers);
+    auto live = fetch_live(console, *conn, need_numbers);
     if (!live) return std::nullopt;
+    if (!c.shard.whole()) spdlog::info("shard {}: planning only the agents whose name hashes to it", c.shard.text());
     PlanOptions options;
     options.secret_key = conn->token;
     options.prune = c.prune;
     options.allow_mass_delete = c.allow_mass_delete;
     options.prune_ignore = repo->files.config.prune_ignore;
     options.ignore_fields = repo->files.config.ignore_fields;
+    options.shard = c.shard;
     auto result = make_plan(repo->loaded.state, *live, Schema::agent(), options);
     print_diagnostics(console, result.diagnostics);
     if (has_errors(result.diagnostics)) return std::nullopt;

@@ -36,6 +36,7 @@ struct Connection {
     std::vector<std::unique_ptr<HttpTransport>> transports;
     std::vector<std::unique_ptr<HttpAgentApi>> apis;  // one per worker; apis[0] for reads
     HttpAgentApi* api = nullptr;
+    int read_connections = 8;  // connections for reading list pages at once
 
     HttpAgentApi& add_worker() {
         transports.push_back(make_https_transport(transport_options));
@@ -45,7 +46,7 @@ struct Connection {
     std::vector<AgentApi*> workers(int n) {
         while (static_cast<int>(apis.size()) < std::max(1, n)) add_worker();
         std::vector<AgentApi*> out;
-        for (auto& a : apis) out.push_back(a.get());
+        for (int i = 0; i < std::max(1, n); ++i) out.push_back(apis[static_cast<std::size_t>(i)].get());
         return out;
     }
 };
@@ -53,7 +54,8 @@ struct Connection {
 std::optional<Connection> connect(Console& console, const GlobalOptions& g,
                                   const std::optional<std::string>& config_url);
 
-std::optional<LiveState> fetch_live(Console& console, AgentApi& api, bool need_numbers);
+// Reads the live agents (and phone numbers) over up to conn.read_connections connections.
+std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool need_numbers);
 
 // Writes `content` to `path` through a temporary file and a rename.
 bool write_file(Console& console, const std::string& path, const std::string& content);
