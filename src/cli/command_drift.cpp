@@ -10,14 +10,18 @@
 namespace reconcile::cli {
 
 int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c) {
-    auto repo = load_repo(console, g, /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
-    if (!repo) return kExitError;
+    auto files = discover_repo(console, g);
+    if (!files) return kExitError;
+    std::optional<Connection> conn;
+    std::optional<LoadedRepo> repo;
+    auto agents = read_agents_while(console, g, *files, conn, [&] {
+        repo = load_documents(console, std::move(*files), /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
+    });
+    if (!repo || !agents) return kExitError;
     if (!filter_agents(console, repo->loaded.state, c.agents)) return kExitError;
-    auto conn = connect(console, g, repo->files.config.api_url);
-    if (!conn) return kExitError;
     bool need_numbers = false;
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
-    auto live = fetch_live(console, *conn, need_numbers);
+    auto live = fetch_live(console, *conn, need_numbers, std::move(*agents));
     if (!live) return kExitError;
     DriftOptions options;
     options.ignore_fields = repo->files.config.ignore_fields;

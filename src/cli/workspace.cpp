@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <functional>
 #include <sstream>
 #include <thread>
 
@@ -38,12 +39,24 @@ void check_values(LoadResult& loaded) {
     loaded.diagnostics.insert(loaded.diagnostics.end(), found.begin(), found.end());
 }
 
+std::optional<RepositoryFiles> discover_repo(Console& console, const GlobalOptions& g) {
+    auto files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal());
+    print_diagnostics(console, files.diagnostics);
+    if (has_errors(files.diagnostics)) return std::nullopt;
+    return files;
+}
+
 std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
                                     bool warnings_are_errors) {
+    auto files = discover_repo(console, g);
+    if (!files) return std::nullopt;
+    return load_documents(console, std::move(*files), unset_env_is_error, warnings_are_errors);
+}
+
+std::optional<LoadedRepo> load_documents(Console& console, RepositoryFiles files, bool unset_env_is_error,
+                                         bool warnings_are_errors) {
     LoadedRepo repo;
-    repo.files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal());
-    print_diagnostics(console, repo.files.diagnostics);
-    if (has_errors(repo.files.diagnostics)) return std::nullopt;
+    repo.files = std::move(files);
     LoadOptions options;
     options.getenv = process_env;
     options.unset_env_is_error = unset_env_is_error;
@@ -176,11 +189,33 @@ std::optional<Connection> connect(Console& console, const GlobalOptions& g,
     return c;
 }
 
-std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool need_numbers) {
+std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool need_numbers,
+                                    std::optional<ApiResult<std::vector<LiveAgent>>> prefetched) {
     // Up to read_connections kept-alive connections (each one TLS handshake, reused by apply's
     // workers afterwards): with numbers, one lists them while the others list the agents.
     const int connections = std::max(1, conn.read_connections);
     auto workers = conn.workers(connections);
+    if (prefetched) {
+        // The agents were read already (while the documents loaded): only the numbers are left.
+        if (!*prefetched) {
+            console.error(prefetched->error().describe());
+            return std::nullopt;
+        }
+        LiveState live;
+        live.agents = std::move(**prefetched);
+        if (need_numbers) {
+            auto numbers = conn.apis[0]->list_phone_numbers();
+            if (!numbers) {
+                console.error(numbers.error().describe());
+                return std::nullopt;
+            }
+            live.phone_numbers = std::move(*numbers);
+            live.phone_numbers_loaded = true;
+        }
+        spdlog::info("read {} live agents{}", live.agents.size(),
+                     need_numbers ? ", " + std::to_string(live.phone_numbers.size()) + " phone numbers" : "");
+        return live;
+    }
     const bool numbers_aside = need_numbers && connections >= 2;
     std::vector<HttpTransport*> extra;
     for (std::size_t i = numbers_aside ? 2 : 1; i < conn.transports.size() && i < static_cast<std::size_t>(connections); ++i)
@@ -235,15 +270,43 @@ bool write_file(Console& console, const std::string& path, const std::string& co
 }
 
 // validate + fetch + diff; prints errors. Used by plan and apply.
+std::optional<LiveAgents> read_agents_while(Console& console, const GlobalOptions& g,
+                                           const RepositoryFiles& files, std::optional<Connection>& conn,
+                                           const std::function<void()>& work) {
+    conn = connect(console, g, files.config.api_url);
+    if (!conn) {
+        work();  // its problems are reported too
+        return std::nullopt;
+    }
+    // Read the live agents while `work` (loading the documents) runs: the two do not depend on
+    // each other, and at fleet size each takes seconds.
+    auto& c = *conn;
+    std::vector<HttpTransport*> extra;
+    c.workers(std::max(1, c.read_connections));
+    for (std::size_t i = 1; i < c.transports.size() && i < static_cast<std::size_t>(c.read_connections); ++i)
+        extra.push_back(c.transports[i].get());
+    c.apis[0]->set_read_connections(extra);
+    LiveAgents agents;
+    std::thread reader([&] { agents = c.apis[0]->list_agents(); });
+    work();
+    reader.join();
+    c.apis[0]->set_read_connections({});
+    return agents;
+}
+
 std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions& g, const CommandOptions& c) {
-    auto repo = load_repo(console, g, /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
-    if (!repo) return std::nullopt;
+    auto files = discover_repo(console, g);
+    if (!files) return std::nullopt;
+    std::optional<Connection> conn;
+    std::optional<LoadedRepo> repo;
+    auto agents = read_agents_while(console, g, *files, conn, [&] {
+        repo = load_documents(console, std::move(*files), /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
+    });
+    if (!repo || !agents) return std::nullopt;
     if (!filter_agents(console, repo->loaded.state, c.agents)) return std::nullopt;
-    auto conn = connect(console, g, repo->files.config.api_url);
-    if (!conn) return std::nullopt;
     bool need_numbers = false;
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
-    auto live = fetch_live(console, *conn, need_numbers);
+    auto live = fetch_live(console, *conn, need_numbers, std::move(agents));
     if (!live) return std::nullopt;
     if (!c.shard.whole()) spdlog::info("shard {}: planning only the agents whose name hashes to it", c.shard.text());
     PlanOptions options;

@@ -1,6 +1,7 @@
 #pragma once
 // What the commands share: loading the repository, connecting to the workspace, reading the
 // live state, planning, writing files.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,11 @@ struct LoadedRepo {
     LoadResult loaded;
 };
 
+// Discover the repository (reconcile.yaml and the document files). nullopt (after printing) on errors.
+std::optional<RepositoryFiles> discover_repo(Console& console, const GlobalOptions& g);
+// Load the documents of a discovered repository. nullopt (after printing) on errors.
+std::optional<LoadedRepo> load_documents(Console& console, RepositoryFiles files, bool unset_env_is_error,
+                                         bool warnings_are_errors);
 // Discover and load the repository. Returns nullopt (after printing) on errors.
 std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
                                     bool warnings_are_errors);
@@ -54,8 +60,17 @@ struct Connection {
 std::optional<Connection> connect(Console& console, const GlobalOptions& g,
                                   const std::optional<std::string>& config_url);
 
-// Reads the live agents (and phone numbers) over up to conn.read_connections connections.
-std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool need_numbers);
+using LiveAgents = ApiResult<std::vector<LiveAgent>>;
+
+// Reads the live agents (and phone numbers) over up to conn.read_connections connections;
+// `prefetched`: the agents were read already, only the numbers are left.
+std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool need_numbers,
+                                    std::optional<LiveAgents> prefetched = std::nullopt);
+
+// Connects (into `conn`) and reads the live agents while `work` runs; nullopt when the
+// connection cannot be made (printed; `work` still runs).
+std::optional<LiveAgents> read_agents_while(Console& console, const GlobalOptions& g, const RepositoryFiles& files,
+                                           std::optional<Connection>& conn, const std::function<void()>& work);
 
 // Writes `content` to `path` through a temporary file and a rename.
 bool write_file(Console& console, const std::string& path, const std::string& content);
