@@ -44,8 +44,10 @@ struct Connection {
     HttpAgentApi* api = nullptr;
     int read_connections = 8;  // connections for reading list pages at once
 
+    std::shared_ptr<TlsClientContext> tls;  // one CA store for every connection
     HttpAgentApi& add_worker() {
-        transports.push_back(make_https_transport(transport_options));
+        if (!tls) tls = make_tls_context(transport_options.tls);
+        transports.push_back(make_https_transport(transport_options, tls));
         apis.push_back(std::make_unique<HttpAgentApi>(*transports.back(), retrier.get()));
         return *apis.back();
     }

@@ -90,6 +90,19 @@ std::expected<void, std::string> configure_context(ssl::context& ctx, const TlsO
 
 }  // namespace
 
+class TlsClientContext {
+public:
+    explicit TlsClientContext(const TlsOptions& tls) : ctx(ssl::context::tls_client) {
+        if (auto ok = configure_context(ctx, tls); !ok) init_error = ok.error();
+    }
+    ssl::context ctx;
+    std::optional<std::string> init_error;
+};
+
+std::shared_ptr<TlsClientContext> make_tls_context(const TlsOptions& tls) {
+    return std::make_shared<TlsClientContext>(tls);
+}
+
 std::expected<void, std::string> check_tls_options(const TlsOptions& tls) {
     ssl::context ctx(ssl::context::tls_client);
     return configure_context(ctx, tls);
@@ -141,9 +154,8 @@ std::optional<long long> header_count(const Message& msg, std::string_view name)
 
 class HttpsTransport final : public HttpTransport {
 public:
-    explicit HttpsTransport(const TransportOptions& options)
-        : opts_(options), ctx_(ssl::context::tls_client) {
-        if (auto ok = configure_context(ctx_, opts_.tls); !ok) init_error_ = ok.error();
+    HttpsTransport(const TransportOptions& options, std::shared_ptr<TlsClientContext> context)
+        : opts_(options), tls_(std::move(context)), ctx_(tls_->ctx), init_error_(tls_->init_error) {
         host_header_ = opts_.endpoint.authority();
         where_ = opts_.endpoint.host_port();
         ip_host_ = opts_.endpoint.ip_literal();
@@ -493,7 +505,8 @@ private:
 
     TransportOptions opts_;
     asio::io_context ioc_;
-    ssl::context ctx_;
+    std::shared_ptr<TlsClientContext> tls_;  // shared by the transports of a run
+    ssl::context& ctx_;
     std::optional<std::string> init_error_;
     std::optional<Stream> stream_;
     beast::flat_buffer buffer_;
@@ -509,7 +522,13 @@ private:
 }  // namespace
 
 std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options) {
-    return std::make_unique<HttpsTransport>(options);
+    return std::make_unique<HttpsTransport>(options, make_tls_context(options.tls));
+}
+
+std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options,
+                                                    std::shared_ptr<TlsClientContext> context) {
+    if (!context) context = make_tls_context(options.tls);
+    return std::make_unique<HttpsTransport>(options, std::move(context));
 }
 
 }  // namespace reconcile

@@ -71,6 +71,14 @@ struct TransportOptions {
 // check_tls_options() first to fail early.
 std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options);
 
+// One TLS client setup (the system CA store and the CA file loaded and parsed once), to share
+// between the transports of a run: loading the system store costs milliseconds per transport.
+class TlsClientContext;
+std::shared_ptr<TlsClientContext> make_tls_context(const TlsOptions& tls);
+// `context` must come from make_tls_context(options.tls).
+std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options,
+                                                    std::shared_ptr<TlsClientContext> context);
+
 // Checks that the TLS settings can be used (the CA file exists and holds certificates).
 // The error names the file and the problem.
 std::expected<void, std::string> check_tls_options(const TlsOptions& tls);
