@@ -204,7 +204,13 @@ std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool nee
         LiveState live;
         live.agents = std::move(**prefetched);
         if (need_numbers) {
+            // Their pages over the same connections, as the agents'.
+            std::vector<HttpTransport*> extra;
+            for (std::size_t i = 1; i < conn.transports.size() && i < static_cast<std::size_t>(connections); ++i)
+                extra.push_back(conn.transports[i].get());
+            conn.apis[0]->set_read_connections(extra);
             auto numbers = conn.apis[0]->list_phone_numbers();
+            conn.apis[0]->set_read_connections({});
             if (!numbers) {
                 console.error(numbers.error().describe());
                 return std::nullopt;
