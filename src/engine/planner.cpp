@@ -148,20 +148,36 @@ private:
     // A create without `uuid:` while an agent no document manages looks like the document's
     // previous self (it holds the document's number, or has nearly the same name): the user
     // probably renamed it, and without a pin the old agent stays live.
+    // The live agents no document manages, with their names as words: computed once, not once
+    // per create (a fleet's first apply creates thousands).
+    const std::vector<std::pair<const LiveAgent*, std::string>>& unmanaged_words() const {
+        if (!unmanaged_words_) {
+            unmanaged_words_.emplace();
+            for (const auto& a : live_.agents)
+                if (!matching_.referenced.count(a.uuid)) unmanaged_words_->emplace_back(&a, " " + name_words(a.name) + " ");
+        }
+        return *unmanaged_words_;
+    }
+
     std::optional<std::string> rename_note(const DesiredAgent& d) const {
         const PhoneNumber* number =
             d.call && live_.phone_numbers_loaded ? find_phone_number(*d.call, live_.phone_numbers) : nullptr;
-        for (const auto& a : live_.agents) {
-            if (matching_.referenced.count(a.uuid)) continue;
+        const std::string mine = name_words(d.name);
+        const std::string spaced_mine = " " + mine + " ";
+        const std::size_t typo_limit = std::max<std::size_t>(2, mine.size() / 3);  // as nearest_name allows
+        for (const auto& [agent, spaced] : unmanaged_words()) {
+            const LiveAgent& a = *agent;
             const bool same_number = number && number->call_bound && number->call_agent_uuid == a.uuid;
-            const std::string words = name_words(a.name);
-            const std::string mine = name_words(d.name);
+            const std::string_view words = std::string_view(spaced).substr(1, spaced.size() - 2);
             // Nearly the same spelling, or one name is the other with words added ("Reception" ->
             // "Reception Desk").
             const bool contained = !words.empty() && !mine.empty() &&
-                                   ((" " + mine + " ").find(" " + words + " ") != std::string::npos ||
-                                    (" " + words + " ").find(" " + mine + " ") != std::string::npos);
-            const bool similar = contained || nearest_name(mine, {words}) == words;
+                                   (spaced_mine.find(spaced) != std::string::npos ||
+                                    spaced.find(spaced_mine) != std::string::npos);
+            // An edit distance is at least the difference of the lengths: most pairs need none.
+            const std::size_t gap = words.size() > mine.size() ? words.size() - mine.size() : mine.size() - words.size();
+            const bool similar = contained || words.empty() ||
+                                 (gap <= typo_limit && nearest_name(mine, {std::string(words)}) == words);
             if (!same_number && !similar) continue;
             std::string note = "if this is a rename of agent " + quoted(a.name) + " (" + a.uuid + "), pin `uuid: " +
                                a.uuid + "` in this document; otherwise " + quoted(a.name) + " stays live";
@@ -307,6 +323,7 @@ private:
     std::vector<Diagnostics> doc_diags_;  // per document, reported in document order
     std::vector<std::string> global_ignore_;
     std::unordered_map<std::string, std::size_t> number_claims_;  // phone uuid -> document index
+    mutable std::optional<std::vector<std::pair<const LiveAgent*, std::string>>> unmanaged_words_;
     PlanResult result_;
 };
 
