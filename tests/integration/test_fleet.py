@@ -161,6 +161,31 @@ class InterruptStalled(SimCase):
         self.assertIn('update agent "Ship 020"', err)  # steps run in plan order: the last is skipped
         self.assertEqual(len(self.api_requests("PATCH")), 2, "a step or retry started after Ctrl-C")
 
+    def test_ctrl_c_during_a_stalled_listing_exits_130_within_5_s(self):
+        self.write("agents/001.yaml", "name: Ship 001\ntone: warm\n")
+        self.sim.set_faults([{"method": "GET", "path_prefix": "/api/v1/agents", "action": "stall", "ms": 60000}])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MIHU_")}
+        env.update({"MIHU_API_URL": self.sim.url, "MIHU_API_TOKEN": TOKEN, "NO_COLOR": "1"})
+        proc = subprocess.Popen([RECONCILE, "--repo", self.repo, "--ca-file", simulator.ca_file(self.ca), "plan"],
+                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 30
+            while not self.api_requests("GET") and time.monotonic() < deadline:
+                time.sleep(0.05)
+            interrupted = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+            took = time.monotonic() - interrupted
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        self.assertEqual(proc.returncode, 130, out + err)
+        self.assertLess(took, 5.0)
+        self.assertIn("interrupted", err)
+        self.assertEqual(len(self.api_requests("GET")), 1, "the listing was retried after Ctrl-C")
+
 
 if __name__ == "__main__":
     unittest.main()
