@@ -97,6 +97,14 @@ int run_cli(int argc, char** argv) {
     app.add_option("--max-retry-time", g.max_retry_time_s, "Seconds a request may spend retrying")->capture_default_str();
     app.add_option("--parallelism", g.parallelism, "Agents applied at once (each agent's steps stay in order)")
         ->check(CLI::Range(1, 64))->capture_default_str();
+    app.add_option("--connections", g.connections,
+                   "Kept-alive connections for reading the live agents' pages at once (after the first page "
+                   "gives the page count)")
+        ->check(CLI::Range(1, 32))->capture_default_str();
+
+    static constexpr const char* kShardHelp =
+        "Only the K-th of N shards of the agents, e.g. 2/4 (an agent's shard: 1 + FNV-1a-64 of its trimmed "
+        "name mod N); every shard reads the whole workspace and changes only its own agents";
 
     auto* validate = app.add_subcommand("validate", "Check every agent file offline (no token needed)");
     validate->add_flag("--strict", c.strict, "Treat warnings as errors");
@@ -109,6 +117,7 @@ int run_cli(int argc, char** argv) {
     plan->add_option("--agent", c.agents, "Only this agent (repeatable)");
     plan->add_flag("--prune", c.prune, "Also delete live agents no document manages (prune.ignore keeps some)");
     plan->add_flag("--allow-mass-delete", c.allow_mass_delete, "Let --prune delete more than 30% of the workspace");
+    plan->add_option("--shard", c.shard_text, kShardHelp);
 
     auto* apply = app.add_subcommand("apply", "Carry out the plan (or a saved plan FILE)");
     apply->add_option("plan_file", c.plan_file, "A plan saved with `reconcile plan --out FILE`");
@@ -116,11 +125,13 @@ int run_cli(int argc, char** argv) {
     apply->add_option("--agent", c.agents, "Only this agent (repeatable)");
     apply->add_flag("--prune", c.prune, "Also delete live agents no document manages (prune.ignore keeps some)");
     apply->add_flag("--allow-mass-delete", c.allow_mass_delete, "Let --prune delete more than 30% of the workspace");
+    apply->add_option("--shard", c.shard_text, kShardHelp);
 
     auto* drift = app.add_subcommand("drift", "Report what differs between git and the workspace (read-only)");
     drift->add_option("--format", c.format, "Output format: text, json or markdown")
         ->check(CLI::IsMember({"text", "json", "markdown"}))->capture_default_str();
     drift->add_option("--agent", c.agents, "Only this agent (repeatable)");
+    drift->add_option("--shard", c.shard_text, kShardHelp);
 
     auto* exp = app.add_subcommand("export", "Write the live agents as YAML documents (DIR/agents/<slug>.yaml)");
     exp->add_option("--out-dir", c.out_dir, "Directory to write into")->required();
@@ -192,6 +203,14 @@ int run_cli(int argc, char** argv) {
     setup_logging(g, console.redactor);
     install_interrupt_handlers();
 
+    if (!c.shard_text.empty()) {
+        auto shard = parse_shard(c.shard_text);
+        if (!shard) {
+            console.error("--shard \"" + c.shard_text + "\": " + shard.error());
+            return kExitError;
+        }
+        c.shard = *shard;
+    }
     if (c.prune && !c.agents.empty()) {
         console.error("--prune deletes every agent no document manages; it cannot be combined with --agent");
         return kExitError;
@@ -200,17 +219,19 @@ int run_cli(int argc, char** argv) {
         console.error("--prune belongs to the plan: make the plan with `reconcile plan --prune --out FILE`");
         return kExitError;
     }
+    // Interrupted (Ctrl-C) and not finished cleanly: 130, whatever the command made of it.
+    auto finish = [](int rc) { return rc != kExitOk && interrupt_flag().load() ? kExitInterrupted : rc; };
     try {
-        if (validate->parsed()) return cmd_validate(console, g, c);
-        if (plan->parsed()) return cmd_plan(console, g, c);
-        if (drift->parsed()) return cmd_drift(console, g, c);
-        if (exp->parsed()) return cmd_export(console, g, c);
+        if (validate->parsed()) return finish(cmd_validate(console, g, c));
+        if (plan->parsed()) return finish(cmd_plan(console, g, c));
+        if (drift->parsed()) return finish(cmd_drift(console, g, c));
+        if (exp->parsed()) return finish(cmd_export(console, g, c));
         if (apply->parsed()) {
             if (!c.plan_file.empty() && !c.agents.empty()) {
                 console.error("--agent cannot narrow a saved plan; make a new plan with --agent instead");
                 return kExitError;
             }
-            return cmd_apply(console, g, c);
+            return finish(cmd_apply(console, g, c));
         }
     } catch (const std::exception& e) {
         console.error(std::string("internal error: ") + e.what());

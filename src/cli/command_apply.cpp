@@ -56,6 +56,21 @@ int execute(Console& console, const Plan& plan, Connection& conn, int parallelis
     auto skipped = report.count(StepStatus::Skipped);
     console.out("\nApply " + std::string(report.ok() ? "complete" : "incomplete") + ": " + std::to_string(applied) +
                 " applied, " + std::to_string(failed) + " failed, " + std::to_string(skipped) + " skipped.\n");
+    if (report.interrupted) {
+        // What was not done, by name: the next apply (or plan) picks these up.
+        std::string names;
+        std::size_t listed = 0;
+        for (const auto& o : report.outcomes) {
+            if (o.status != StepStatus::Skipped) continue;
+            if (listed++ < 20) {
+                const auto& step = plan.steps[o.step];
+                names += "\n  - " + std::string(to_string(step.action)) + " agent \"" + step.agent_name + "\"";
+            }
+        }
+        if (listed > 20) names += "\n  - and " + std::to_string(listed - 20) + " more";
+        console.err("Interrupted: no new step was started; " + std::to_string(skipped) + " skipped" +
+                    (skipped ? ":" + names : std::string()) + "\n");
+    }
     if (!report.ok()) {
         if (report.token_refused)
             console.err("The API token was refused (401/403): the run stopped. Check MIHU_API_TOKEN or --token-file.\n");
@@ -120,6 +135,13 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
         if (!conn) return kExitError;
         auto plan = read_saved_plan(console, c.plan_file, conn->token);
         if (!plan) return kExitError;
+        if (!c.shard.whole() && c.shard != plan->shard) {
+            console.error("--shard " + c.shard.text() + " does not match the saved plan, which was made for " +
+                          (plan->shard.whole() ? std::string("the whole repository") : "shard " + plan->shard.text()));
+            return kExitError;
+        }
+        if (!plan->shard.whole())
+            console.out("Shard " + plan->shard.text() + ": this plan changes only the agents of that shard.\n");
         if (plan->api_url != conn->endpoint.url()) {
             console.error("plan is stale: it was made for " + plan->api_url + ", not " + conn->endpoint.url());
             return kExitError;

@@ -11,18 +11,24 @@ namespace reconcile::cli {
 
 int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c) {
     if (!require_environment(console, g)) return kExitError;
-    auto repo = load_repo(console, g, /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
-    if (!repo) return kExitError;
+    auto files = discover_repo(console, g);
+    if (!files) return kExitError;
+    std::optional<Connection> conn;
+    std::optional<LoadedRepo> repo;
+    auto agents = read_agents_while(console, g, *files, conn, [&] {
+        repo = load_documents(console, std::move(*files), /*unset_env_is_error=*/true, /*warnings_are_errors=*/false,
+                              RepoScope{requested_environment(g), false});
+    });
+    if (!repo || !agents) return kExitError;
     if (!filter_agents(console, repo->loaded.state, c.agents)) return kExitError;
-    auto conn = connect(console, g, repo->files.config.api_url);
-    if (!conn) return kExitError;
     bool need_numbers = false;
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
-    auto live = fetch_live(console, *conn->api, need_numbers);
+    auto live = fetch_live(console, *conn, need_numbers, std::move(*agents));
     if (!live) return kExitError;
     DriftOptions options;
     options.ignore_fields = repo->files.config.ignore_fields;
     options.unmanaged_ignore = repo->files.config.prune_ignore;
+    options.shard = c.shard;
     auto report = detect_drift(repo->loaded.state, *live, Schema::agent(), options);
     if (!c.agents.empty()) {
         // Targeted: report only the named agents, not every unmanaged one.

@@ -27,7 +27,7 @@ int cmd_export(Console& console, const GlobalOptions& g, const CommandOptions& c
     }
     auto conn = connect(console, g, config_url);
     if (!conn) return kExitError;
-    auto live = fetch_live(console, *conn->api, /*need_numbers=*/true);
+    auto live = fetch_live(console, *conn, /*need_numbers=*/true);
     if (!live) return kExitError;
     auto agents = live->agents;
     if (!c.agents.empty()) {

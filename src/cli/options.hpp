@@ -3,6 +3,8 @@
 #include <string>
 #include <vector>
 
+#include "reconcile/model/shard.hpp"
+
 namespace reconcile::cli {
 
 inline constexpr int kExitOk = 0;
@@ -25,6 +27,7 @@ struct GlobalOptions {
     int max_attempts = 5;
     double max_retry_time_s = 120;
     int parallelism = 4;
+    int connections = 8;             // for reading list pages at once
 };
 
 struct CommandOptions {
@@ -40,6 +43,8 @@ struct CommandOptions {
     std::string out_dir;
     std::string init_dir;           // init: where to write (default: the current directory)
     std::string init_ci = "github";  // init: github, gitlab or none
+    std::string shard_text;          // --shard K/N as given
+    Shard shard;                     // parsed; 1/1 = the whole repository
 };
 
 }  // namespace reconcile::cli

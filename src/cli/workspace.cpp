@@ -6,7 +6,11 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <functional>
 #include <sstream>
+#include <thread>
+
+#include "interrupts.hpp"
 
 #include "reconcile/config/process_env.hpp"
 #include "reconcile/engine/planner.hpp"
@@ -55,31 +59,50 @@ void tag_diagnostics(Diagnostics& diags, const std::string& environment) {
     for (auto& d : diags) d.message += " [environment " + environment + "]";
 }
 
+RepoScope scope_of(const GlobalOptions& g, const RepoScope* scope) {
+    if (scope) return *scope;
+    return RepoScope{requested_environment(g), false};
+}
+
 }  // namespace
 
-std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
-                                    bool warnings_are_errors, const RepoScope* scope) {
-    const auto environment = scope ? scope->environment : requested_environment(g);
-    const bool tag = scope && scope->tag && environment;
-    LoadedRepo repo;
-    repo.files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal(), environment);
-    if (tag) tag_diagnostics(repo.files.diagnostics, *environment);
-    print_diagnostics(console, repo.files.diagnostics);
-    if (has_errors(repo.files.diagnostics)) return std::nullopt;
+std::optional<RepositoryFiles> discover_repo(Console& console, const GlobalOptions& g, const RepoScope* scope_in) {
+    const RepoScope scope = scope_of(g, scope_in);
+    const auto& environment = scope.environment;
+    auto files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal(), environment);
+    if (scope.tag && environment) tag_diagnostics(files.diagnostics, *environment);
+    print_diagnostics(console, files.diagnostics);
+    if (has_errors(files.diagnostics)) return std::nullopt;
     // An empty result is never a silent success: a wrong --repo or glob would otherwise plan
     // "No changes" (or, with --prune, delete the workspace).
     std::error_code ec;
-    if (!std::filesystem::is_directory(repo.files.config.root, ec)) {
+    if (!std::filesystem::is_directory(files.config.root, ec)) {
         console.error("--repo " + g.repo + ": no such directory");
         return std::nullopt;
     }
-    if (repo.files.files.empty()) {
+    if (files.files.empty()) {
         std::string globs;
-        for (const auto& p : repo.files.config.include) globs += (globs.empty() ? "" : ", ") + p;
+        for (const auto& p : files.config.include) globs += (globs.empty() ? "" : ", ") + p;
         console.error("no agent files under " + g.repo + (environment ? " for environment " + *environment : "") +
                       "; include globs: " + globs);
         return std::nullopt;
     }
+    return files;
+}
+
+std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
+                                    bool warnings_are_errors, const RepoScope* scope) {
+    auto files = discover_repo(console, g, scope);
+    if (!files) return std::nullopt;
+    return load_documents(console, std::move(*files), unset_env_is_error, warnings_are_errors, scope_of(g, scope));
+}
+
+std::optional<LoadedRepo> load_documents(Console& console, RepositoryFiles files, bool unset_env_is_error,
+                                         bool warnings_are_errors, const RepoScope& scope) {
+    const auto& environment = scope.environment;
+    const bool tag = scope.tag && environment;
+    LoadedRepo repo;
+    repo.files = std::move(files);
     LoadOptions options;
     options.environment = repo.files.config.environment;
     if (environment)
@@ -104,7 +127,7 @@ std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bo
     }
     if (repo.loaded.state.agents.empty()) {
         console.error("no agent documents in the " + std::to_string(repo.files.files.size()) +
-                      " agent file(s) under " + g.repo + " (every document is empty)");
+                      " agent file(s) under " + repo.files.config.root.string() + " (every document is empty)");
         return std::nullopt;
     }
     return repo;
@@ -209,31 +232,77 @@ std::optional<Connection> connect(Console& console, const GlobalOptions& g,
     t.timeouts.connect = std::chrono::milliseconds(static_cast<long>(g.connect_timeout_s * 1000));
     t.timeouts.handshake = t.timeouts.connect;
     t.timeouts.request = std::chrono::milliseconds(static_cast<long>(g.timeout_s * 1000));
+    t.cancel = &interrupt_flag();
     c.transport_options = t;
+    c.read_connections = g.connections;
     RetryPolicy policy;
     policy.max_attempts = g.max_attempts;
     policy.max_retry_time = std::chrono::milliseconds(static_cast<long>(g.max_retry_time_s * 1000));
     c.limiter = std::make_unique<AdaptiveRateLimiter>();
     c.retrier = std::make_unique<Retrier>(policy, c.limiter.get());
+    c.retrier->set_cancel(&interrupt_flag());
     c.api = &c.add_worker();
     return c;
 }
 
-std::optional<LiveState> fetch_live(Console& console, AgentApi& api, bool need_numbers) {
-    LiveState live;
-    auto agents = api.list_agents();
+std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool need_numbers,
+                                    std::optional<ApiResult<std::vector<LiveAgent>>> prefetched) {
+    // Up to read_connections kept-alive connections (each one TLS handshake, reused by apply's
+    // workers afterwards): with numbers, one lists them while the others list the agents.
+    const int connections = std::max(1, conn.read_connections);
+    auto workers = conn.workers(connections);
+    if (prefetched) {
+        // The agents were read already (while the documents loaded): only the numbers are left.
+        if (!*prefetched) {
+            console.error(prefetched->error().describe());
+            return std::nullopt;
+        }
+        LiveState live;
+        live.agents = std::move(**prefetched);
+        if (need_numbers) {
+            // Their pages over the same connections, as the agents'.
+            std::vector<HttpTransport*> extra;
+            for (std::size_t i = 1; i < conn.transports.size() && i < static_cast<std::size_t>(connections); ++i)
+                extra.push_back(conn.transports[i].get());
+            conn.apis[0]->set_read_connections(extra);
+            auto numbers = conn.apis[0]->list_phone_numbers();
+            conn.apis[0]->set_read_connections({});
+            if (!numbers) {
+                console.error(numbers.error().describe());
+                return std::nullopt;
+            }
+            live.phone_numbers = std::move(*numbers);
+            live.phone_numbers_loaded = true;
+        }
+        spdlog::info("read {} live agents{}", live.agents.size(),
+                     need_numbers ? ", " + std::to_string(live.phone_numbers.size()) + " phone numbers" : "");
+        return live;
+    }
+    const bool numbers_aside = need_numbers && connections >= 2;
+    std::vector<HttpTransport*> extra;
+    for (std::size_t i = numbers_aside ? 2 : 1; i < conn.transports.size() && i < static_cast<std::size_t>(connections); ++i)
+        extra.push_back(conn.transports[i].get());
+    conn.apis[0]->set_read_connections(extra);
+
+    std::optional<ApiResult<std::vector<PhoneNumber>>> numbers;
+    std::thread numbers_reader;
+    if (numbers_aside) numbers_reader = std::thread([&] { numbers = workers[1]->list_phone_numbers(); });
+    auto agents = conn.apis[0]->list_agents();
+    if (numbers_reader.joinable()) numbers_reader.join();
+    conn.apis[0]->set_read_connections({});
     if (!agents) {
         console.error(agents.error().describe());
         return std::nullopt;
     }
+    LiveState live;
     live.agents = std::move(*agents);
     if (need_numbers) {
-        auto numbers = api.list_phone_numbers();
-        if (!numbers) {
-            console.error(numbers.error().describe());
+        if (!numbers) numbers = conn.apis[0]->list_phone_numbers();
+        if (!*numbers) {
+            console.error(numbers->error().describe());
             return std::nullopt;
         }
-        live.phone_numbers = std::move(*numbers);
+        live.phone_numbers = std::move(**numbers);
         live.phone_numbers_loaded = true;
     }
     spdlog::info("read {} live agents{}", live.agents.size(),
@@ -263,23 +332,54 @@ bool write_file(Console& console, const std::string& path, const std::string& co
 }
 
 // validate + fetch + diff; prints errors. Used by plan and apply.
+std::optional<LiveAgents> read_agents_while(Console& console, const GlobalOptions& g,
+                                           const RepositoryFiles& files, std::optional<Connection>& conn,
+                                           const std::function<void()>& work) {
+    conn = connect(console, g, files.config.api_url);
+    if (!conn) {
+        work();  // its problems are reported too
+        return std::nullopt;
+    }
+    // Read the live agents while `work` (loading the documents) runs: the two do not depend on
+    // each other, and at fleet size each takes seconds.
+    auto& c = *conn;
+    std::vector<HttpTransport*> extra;
+    c.workers(std::max(1, c.read_connections));
+    for (std::size_t i = 1; i < c.transports.size() && i < static_cast<std::size_t>(c.read_connections); ++i)
+        extra.push_back(c.transports[i].get());
+    c.apis[0]->set_read_connections(extra);
+    LiveAgents agents;
+    std::thread reader([&] { agents = c.apis[0]->list_agents(); });
+    work();
+    reader.join();
+    c.apis[0]->set_read_connections({});
+    return agents;
+}
+
 std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions& g, const CommandOptions& c) {
     if (!require_environment(console, g)) return std::nullopt;
-    auto repo = load_repo(console, g, /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
-    if (!repo) return std::nullopt;
+    auto files = discover_repo(console, g);
+    if (!files) return std::nullopt;
+    std::optional<Connection> conn;
+    std::optional<LoadedRepo> repo;
+    auto agents = read_agents_while(console, g, *files, conn, [&] {
+        repo = load_documents(console, std::move(*files), /*unset_env_is_error=*/true, /*warnings_are_errors=*/false,
+                              RepoScope{requested_environment(g), false});
+    });
+    if (!repo || !agents) return std::nullopt;
     if (!filter_agents(console, repo->loaded.state, c.agents)) return std::nullopt;
-    auto conn = connect(console, g, repo->files.config.api_url);
-    if (!conn) return std::nullopt;
     bool need_numbers = false;
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
-    auto live = fetch_live(console, *conn->api, need_numbers);
+    auto live = fetch_live(console, *conn, need_numbers, std::move(agents));
     if (!live) return std::nullopt;
+    if (!c.shard.whole()) spdlog::info("shard {}: planning only the agents whose name hashes to it", c.shard.text());
     PlanOptions options;
     options.secret_key = conn->token;
     options.prune = c.prune;
     options.allow_mass_delete = c.allow_mass_delete;
     options.prune_ignore = repo->files.config.prune_ignore;
     options.ignore_fields = repo->files.config.ignore_fields;
+    options.shard = c.shard;
     auto result = make_plan(repo->loaded.state, *live, Schema::agent(), options);
     print_diagnostics(console, result.diagnostics);
     if (has_errors(result.diagnostics)) return std::nullopt;

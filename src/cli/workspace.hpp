@@ -1,6 +1,7 @@
 #pragma once
 // What the commands share: loading the repository, connecting to the workspace, reading the
 // live state, planning, writing files.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -34,6 +35,12 @@ struct RepoScope {
     bool tag = false;
 };
 
+// Discover the repository (reconcile.yaml and the document files) for the scope's environment
+// (default: the requested one). nullopt (after printing) on errors, a missing directory or no files.
+std::optional<RepositoryFiles> discover_repo(Console& console, const GlobalOptions& g, const RepoScope* scope = nullptr);
+// Load the documents of a discovered repository. nullopt (after printing) on errors.
+std::optional<LoadedRepo> load_documents(Console& console, RepositoryFiles files, bool unset_env_is_error,
+                                         bool warnings_are_errors, const RepoScope& scope);
 // Discover and load the repository. Returns nullopt (after printing) on errors.
 std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
                                     bool warnings_are_errors, const RepoScope* scope = nullptr);
@@ -50,16 +57,19 @@ struct Connection {
     std::vector<std::unique_ptr<HttpTransport>> transports;
     std::vector<std::unique_ptr<HttpAgentApi>> apis;  // one per worker; apis[0] for reads
     HttpAgentApi* api = nullptr;
+    int read_connections = 8;  // connections for reading list pages at once
 
+    std::shared_ptr<TlsClientContext> tls;  // one CA store for every connection
     HttpAgentApi& add_worker() {
-        transports.push_back(make_https_transport(transport_options));
+        if (!tls) tls = make_tls_context(transport_options.tls);
+        transports.push_back(make_https_transport(transport_options, tls));
         apis.push_back(std::make_unique<HttpAgentApi>(*transports.back(), retrier.get()));
         return *apis.back();
     }
     std::vector<AgentApi*> workers(int n) {
         while (static_cast<int>(apis.size()) < std::max(1, n)) add_worker();
         std::vector<AgentApi*> out;
-        for (auto& a : apis) out.push_back(a.get());
+        for (int i = 0; i < std::max(1, n); ++i) out.push_back(apis[static_cast<std::size_t>(i)].get());
         return out;
     }
 };
@@ -67,7 +77,17 @@ struct Connection {
 std::optional<Connection> connect(Console& console, const GlobalOptions& g,
                                   const std::optional<std::string>& config_url);
 
-std::optional<LiveState> fetch_live(Console& console, AgentApi& api, bool need_numbers);
+using LiveAgents = ApiResult<std::vector<LiveAgent>>;
+
+// Reads the live agents (and phone numbers) over up to conn.read_connections connections;
+// `prefetched`: the agents were read already, only the numbers are left.
+std::optional<LiveState> fetch_live(Console& console, Connection& conn, bool need_numbers,
+                                    std::optional<LiveAgents> prefetched = std::nullopt);
+
+// Connects (into `conn`) and reads the live agents while `work` runs; nullopt when the
+// connection cannot be made (printed; `work` still runs).
+std::optional<LiveAgents> read_agents_while(Console& console, const GlobalOptions& g, const RepositoryFiles& files,
+                                           std::optional<Connection>& conn, const std::function<void()>& work);
 
 // Writes `content` to `path` through a temporary file and a rename.
 bool write_file(Console& console, const std::string& path, const std::string& content);

@@ -81,9 +81,9 @@ struct Differ {
 
             if (dv.is_object()) {
                 if (child && child->patch == PatchMode::Replace) {
+                    if (normalized_matches(dv, lv, child)) continue;
                     auto nd = normalize(dv, child);
                     auto nl = normalize(lv, child);
-                    if (desired_matches(nd, nl)) continue;
                     auto before = out.changes.size();
                     object(dv.get_object(), as_object(lv), child, p, nullptr);  // leaf changes, for display
                     if (out.changes.size() == before) add_change(p, std::move(nl), std::move(nd), false);
@@ -113,9 +113,9 @@ struct Differ {
                 continue;
             }
 
+            if (normalized_matches(dv, lv, child)) continue;  // allocates nothing
             auto nd = normalize(dv, child);
             auto nl = normalize(lv, child);
-            if (desired_matches(nd, nl)) continue;
             if (dv.is_array()) {
                 // The API replaces an array whole: send the desired one.
                 bool objects = has_object_items(nd);

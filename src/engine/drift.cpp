@@ -9,6 +9,7 @@
 #include "reconcile/engine/document_diff.hpp"
 #include "reconcile/engine/matching.hpp"
 #include "reconcile/engine/secrets.hpp"
+#include "reconcile/engine/shard.hpp"
 #include "reconcile/util/text.hpp"
 
 namespace reconcile {
@@ -78,6 +79,7 @@ DriftReport detect_drift(const DesiredState& desired, const LiveState& live, con
     const Matching m = match_documents(desired, live);
     for (std::size_t i = 0; i < desired.agents.size(); ++i) {
         const DesiredAgent& d = desired.agents[i];
+        if (!in_shard(d.name, options.shard)) continue;
         for (const auto& diag : m.diagnostics[i]) report.diagnostics.push_back(diag);
         const DocumentMatch& match = m.documents[i];
         if (match.kind == MatchKind::Absent)
@@ -108,7 +110,7 @@ DriftReport detect_drift(const DesiredState& desired, const LiveState& live, con
         if (fields_match && channel_holds) report.in_sync.push_back(d.name);
     }
     for (const auto& a : live.agents) {
-        if (m.referenced.count(a.uuid)) continue;
+        if (m.referenced.count(a.uuid) || !in_shard(a.name, options.shard)) continue;
         const bool ignored = std::any_of(options.unmanaged_ignore.begin(), options.unmanaged_ignore.end(),
                                          [&](const std::string& g) { return glob_match_text(g, php_trim(a.name)); });
         if (ignored) report.ignored_unmanaged.push_back(a.name);

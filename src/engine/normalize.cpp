@@ -30,6 +30,17 @@ json::value normalize_number(const json::value& v) {
 
 }  // namespace
 
+json::object normalize(const json::object& o, const SchemaNode* node) {
+    json::object out;
+    out.reserve(o.size());
+    for (const auto& kv : o) {
+        const SchemaNode* child = node ? node->property(kv.key()) : nullptr;
+        if (!is_api_field(child)) continue;
+        out.emplace(kv.key(), normalize(kv.value(), child));
+    }
+    return out;
+}
+
 json::value normalize(const json::value& v, const SchemaNode* node) {
     switch (v.kind()) {
         case json::kind::string: {
@@ -41,15 +52,8 @@ json::value normalize(const json::value& v, const SchemaNode* node) {
         case json::kind::uint64:
         case json::kind::double_:
             return normalize_number(v);
-        case json::kind::object: {
-            json::object out;
-            for (const auto& kv : v.get_object()) {
-                const SchemaNode* child = node ? node->property(kv.key()) : nullptr;
-                if (!is_api_field(child)) continue;
-                out.emplace(kv.key(), normalize(kv.value(), child));
-            }
-            return out;
-        }
+        case json::kind::object:
+            return normalize(v.get_object(), node);
         case json::kind::array: {
             const SchemaNode* item = node && node->items ? node->items.get() : nullptr;
             json::array out;
@@ -157,6 +161,61 @@ bool desired_matches(const json::value& desired, const json::value& live) {
         default:
             return normalized_equal(desired, live);
     }
+}
+
+namespace {
+
+// What normalize() makes of a scalar, read in place: null for null and blank strings.
+bool blank(const json::value& v) { return v.is_null() || (v.is_string() && php_trim(v.get_string()).empty()); }
+
+// normalized_equal(normalize(d), normalize(l)) for a desired scalar `d`.
+bool scalar_matches(const json::value& d, const json::value& l) {
+    if (is_number(d) && is_number(l)) return numbers_equal(d, l);
+    const bool dn = blank(d), ln = blank(l);
+    if (dn || ln) return dn && ln;
+    if (d.kind() != l.kind()) return false;
+    switch (d.kind()) {
+        case json::kind::bool_: return d.get_bool() == l.get_bool();
+        case json::kind::string: return php_trim(d.get_string()) == php_trim(l.get_string());
+        default: return false;
+    }
+}
+
+// `item`: the values are elements of an array, whose `uuid` member normalize() drops.
+bool matches(const json::value& d, const json::value& l, const SchemaNode* node, bool item) {
+    switch (d.kind()) {
+        case json::kind::object: {
+            // A live null (or blank string: normalized to null) is an object with every member null.
+            const json::object* lo = l.is_object() ? &l.get_object() : nullptr;
+            if (!lo && !blank(l)) return false;
+            for (const auto& kv : d.get_object()) {
+                if (item && kv.key() == "uuid") continue;
+                const SchemaNode* child = node ? node->property(kv.key()) : nullptr;
+                if (!is_api_field(child)) continue;
+                const json::value* lv = lo ? lo->if_contains(kv.key()) : nullptr;
+                if (!matches(kv.value(), lv ? *lv : kNull, child, false)) return false;
+            }
+            return true;
+        }
+        case json::kind::array: {
+            if (!l.is_array()) return false;
+            const auto& da = d.get_array();
+            const auto& la = l.get_array();
+            if (da.size() != la.size()) return false;
+            const SchemaNode* element = node && node->items ? node->items.get() : nullptr;
+            for (std::size_t i = 0; i < da.size(); ++i)
+                if (!matches(da[i], la[i], element, true)) return false;
+            return true;
+        }
+        default:
+            return scalar_matches(d, l);
+    }
+}
+
+}  // namespace
+
+bool normalized_matches(const json::value& desired, const json::value& live, const SchemaNode* node) {
+    return matches(desired, live, node, false);
 }
 
 }  // namespace reconcile

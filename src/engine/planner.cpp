@@ -9,6 +9,7 @@
 #include "reconcile/engine/fingerprint.hpp"
 #include "reconcile/engine/matching.hpp"
 #include "reconcile/engine/secrets.hpp"
+#include "reconcile/engine/shard.hpp"
 #include "reconcile/model/api_paths.hpp"
 #include "reconcile/util/phone.hpp"
 #include "reconcile/util/text.hpp"
@@ -61,7 +62,11 @@ public:
 
     PlanResult run() {
         result_.plan.inputs_digest = desired_.inputs_digest;
-        for (std::size_t i = 0; i < desired_.agents.size(); ++i) plan_document(i);
+        result_.plan.shard = options_.shard;
+        for (std::size_t i = 0; i < desired_.agents.size(); ++i) {
+            if (in_shard(desired_.agents[i].name, options_.shard)) plan_document(i);
+            else claim_number_quietly(i);
+        }
         for (auto& d : doc_diags_)
             for (auto& diag : d) result_.diagnostics.push_back(std::move(diag));
         if (options_.prune) prune();
@@ -143,20 +148,36 @@ private:
     // A create without `uuid:` while an agent no document manages looks like the document's
     // previous self (it holds the document's number, or has nearly the same name): the user
     // probably renamed it, and without a pin the old agent stays live.
+    // The live agents no document manages, with their names as words: computed once, not once
+    // per create (a fleet's first apply creates thousands).
+    const std::vector<std::pair<const LiveAgent*, std::string>>& unmanaged_words() const {
+        if (!unmanaged_words_) {
+            unmanaged_words_.emplace();
+            for (const auto& a : live_.agents)
+                if (!matching_.referenced.count(a.uuid)) unmanaged_words_->emplace_back(&a, " " + name_words(a.name) + " ");
+        }
+        return *unmanaged_words_;
+    }
+
     std::optional<std::string> rename_note(const DesiredAgent& d) const {
         const PhoneNumber* number =
             d.call && live_.phone_numbers_loaded ? find_phone_number(*d.call, live_.phone_numbers) : nullptr;
-        for (const auto& a : live_.agents) {
-            if (matching_.referenced.count(a.uuid)) continue;
+        const std::string mine = name_words(d.name);
+        const std::string spaced_mine = " " + mine + " ";
+        const std::size_t typo_limit = std::max<std::size_t>(2, mine.size() / 3);  // as nearest_name allows
+        for (const auto& [agent, spaced] : unmanaged_words()) {
+            const LiveAgent& a = *agent;
             const bool same_number = number && number->call_bound && number->call_agent_uuid == a.uuid;
-            const std::string words = name_words(a.name);
-            const std::string mine = name_words(d.name);
+            const std::string_view words = std::string_view(spaced).substr(1, spaced.size() - 2);
             // Nearly the same spelling, or one name is the other with words added ("Reception" ->
             // "Reception Desk").
             const bool contained = !words.empty() && !mine.empty() &&
-                                   ((" " + mine + " ").find(" " + words + " ") != std::string::npos ||
-                                    (" " + words + " ").find(" " + mine + " ") != std::string::npos);
-            const bool similar = contained || nearest_name(mine, {words}) == words;
+                                   (spaced_mine.find(spaced) != std::string::npos ||
+                                    spaced.find(spaced_mine) != std::string::npos);
+            // An edit distance is at least the difference of the lengths: most pairs need none.
+            const std::size_t gap = words.size() > mine.size() ? words.size() - mine.size() : mine.size() - words.size();
+            const bool similar = contained || words.empty() ||
+                                 (gap <= typo_limit && nearest_name(mine, {std::string(words)}) == words);
             if (!same_number && !similar) continue;
             std::string note = "if this is a rename of agent " + quoted(a.name) + " (" + a.uuid + "), pin `uuid: " +
                                a.uuid + "` in this document; otherwise " + quoted(a.name) + " stays live";
@@ -164,6 +185,16 @@ private:
             return note;
         }
         return std::nullopt;
+    }
+
+    // A document of another shard still holds its number: a document of this shard naming the
+    // same number later is refused here as it would be in a whole-repository plan. (Its own
+    // problems are reported by its own shard.)
+    void claim_number_quietly(std::size_t i) {
+        const auto& d = desired_.agents[i];
+        if (!d.call || !live_.phone_numbers_loaded || (!d.call->phone_number && !d.call->phone_number_uuid)) return;
+        const PhoneNumber* number = find_phone_number(*d.call, live_.phone_numbers);
+        if (number && number->unusable_for_calls().empty()) number_claims_.emplace(number->uuid, i);
     }
 
     const PhoneNumber* wanted_number(std::size_t i, const DesiredAgent& d) {
@@ -250,14 +281,18 @@ private:
     // workspace-sized delete needs a second yes.
     void prune() {
         std::vector<const LiveAgent*> doomed;
-        for (const auto& a : live_.agents)
-            if (!matching_.referenced.count(a.uuid) && !prune_ignored(a)) doomed.push_back(&a);
+        std::size_t doomed_everywhere = 0;  // in every shard: each shard's guard decides alike
+        for (const auto& a : live_.agents) {
+            if (matching_.referenced.count(a.uuid) || prune_ignored(a)) continue;
+            ++doomed_everywhere;
+            if (in_shard(a.name, options_.shard)) doomed.push_back(&a);
+        }
         std::sort(doomed.begin(), doomed.end(), [](auto* x, auto* y) { return std::tie(x->name, x->uuid) < std::tie(y->name, y->uuid); });
         const std::size_t total = live_.agents.size();
         if (!options_.allow_mass_delete && total >= kMassDeleteMinimum &&
-            static_cast<double>(doomed.size()) > kMassDeleteShare * static_cast<double>(total)) {
+            static_cast<double>(doomed_everywhere) > kMassDeleteShare * static_cast<double>(total)) {
             result_.diagnostics.push_back(make_error(
-                SourceLocation{}, "prune would delete " + format_count(doomed.size()) + " of the workspace's " +
+                SourceLocation{}, "prune would delete " + format_count(doomed_everywhere) + " of the workspace's " +
                                       format_count(total) + " agents (more than 30%); nothing is planned. If that "
                                       "is intended pass --allow-mass-delete; to keep agents, add their names to "
                                       "prune.ignore in reconcile.yaml"));
@@ -288,6 +323,7 @@ private:
     std::vector<Diagnostics> doc_diags_;  // per document, reported in document order
     std::vector<std::string> global_ignore_;
     std::unordered_map<std::string, std::size_t> number_claims_;  // phone uuid -> document index
+    mutable std::optional<std::vector<std::pair<const LiveAgent*, std::string>>> unmanaged_words_;
     PlanResult result_;
 };
 

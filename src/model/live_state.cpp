@@ -15,13 +15,16 @@ std::string text(const json::object& o, std::string_view key) {
 }  // namespace
 
 std::optional<LiveAgent> live_agent_from_json(const json::object& o) {
-    LiveAgent agent;
-    agent.uuid = text(o, "agent_uuid");
-    if (agent.uuid.empty()) return std::nullopt;
-    agent.name = text(o, "name");
-    agent.updated_at = text(o, "updated_at");
-    agent.body = o;
-    return agent;
+    return live_agent_from_json(json::object(o));
+}
+
+std::optional<LiveAgent> live_agent_from_json(json::object&& o) {
+    std::string uuid = text(o, "agent_uuid");
+    if (uuid.empty()) return std::nullopt;
+    std::string name = text(o, "name");
+    std::string updated_at = text(o, "updated_at");
+    // Constructed, not assigned: the body keeps the memory it was parsed into.
+    return LiveAgent{std::move(uuid), std::move(name), std::move(updated_at), json::object(std::move(o))};
 }
 
 std::optional<PhoneNumber> phone_number_from_json(const json::object& o) {

@@ -6,7 +6,9 @@
 // - a 2xx body whose `success` is absent is a success; `data` is what counts.
 #include "reconcile/remote/http_agent_api.hpp"
 
-#include <set>
+#include <atomic>
+#include <thread>
+#include <unordered_set>
 
 #include "reconcile/model/api_paths.hpp"
 #include "reconcile/remote/envelope.hpp"
@@ -34,76 +36,148 @@ std::optional<long long> int_at(const json::object& o, std::string_view key) {
     return std::nullopt;
 }
 
-// Reads every page of a list endpoint. `parse` turns one item into T (nullopt = no identifier).
-template <class T, class Fetch, class Parse>
-ApiResult<std::vector<T>> read_all_pages(const std::string& collection, int per_page, const char* id_key,
-                                         Fetch&& fetch, Parse&& parse) {
-    constexpr int kMaxPages = 10000;  // a runaway pagination guard (a million items)
-    std::vector<T> out;
-    std::set<std::string> seen;
-    for (int page = 1; page <= kMaxPages; ++page) {
-        const std::string path = std::string(api_paths::kBase) + api_paths::page(collection, page, per_page);
-        auto data = fetch(path);
-        if (!data) return std::unexpected(std::move(data.error()));
+// One page of a listing, read and parsed.
+template <class T>
+struct PageRead {
+    std::vector<T> items;
+    std::optional<long long> current;
+    std::optional<long long> last;   // nullopt: the answer gave no page count
+    bool bare_array = false;         // `data` was the list itself: there are no more pages
+    std::size_t size = 0;            // items on the page
+};
 
-        const json::array* items = nullptr;
-        const json::object* pagination = nullptr;
-        if (data->is_array()) {
-            items = &data->get_array();
-        } else if (data->is_object()) {
-            const auto& d = data->get_object();
-            if (auto it = d.find("items"); it != d.end() && it->value().is_array())
-                items = &it->value().get_array();
-            else if (auto it2 = d.find("data"); it2 != d.end() && it2->value().is_array())
-                items = &it2->value().get_array();
-            if (auto it = d.find("pagination"); it != d.end() && it->value().is_object())
-                pagination = &it->value().get_object();
-            else if (d.contains("last_page"))
-                pagination = &d;
-        }
-        if (!items) {
+// Reads one page's `data`. `parse` turns one item (moved from) into T (nullopt = no identifier).
+template <class T, class Parse>
+ApiResult<PageRead<T>> read_page(json::value& data, const std::string& path, const char* id_key, Parse& parse) {
+    PageRead<T> out;
+    json::array* items = nullptr;
+    const json::object* pagination = nullptr;
+    if (data.is_array()) {
+        items = &data.get_array();
+        out.bare_array = true;
+    } else if (data.is_object()) {
+        auto& d = data.get_object();
+        if (auto it = d.find("items"); it != d.end() && it->value().is_array())
+            items = &it->value().get_array();
+        else if (auto it2 = d.find("data"); it2 != d.end() && it2->value().is_array())
+            items = &it2->value().get_array();
+        if (auto it = d.find("pagination"); it != d.end() && it->value().is_object())
+            pagination = &it->value().get_object();
+        else if (d.contains("last_page"))
+            pagination = &d;
+    }
+    if (!items) {
+        return std::unexpected(api_error(ApiError::Kind::Malformed, "GET", path, 200,
+                                          "response `data` has no `items` list"));
+    }
+    if (pagination) {
+        out.current = int_at(*pagination, "current_page");
+        out.last = int_at(*pagination, "last_page");
+    }
+    out.size = items->size();
+    out.items.reserve(items->size());
+    std::size_t index = 0;
+    for (auto& item : *items) {
+        std::optional<T> parsed;
+        if (item.is_object()) parsed = parse(item.get_object());
+        if (!parsed) {
             return std::unexpected(api_error(ApiError::Kind::Malformed, "GET", path, 200,
-                                              "response `data` has no `items` list"));
+                                              "item " + std::to_string(index) + " has no `" + id_key + "`"));
         }
-
-        std::size_t index = 0;
-        for (const auto& item : *items) {
-            std::optional<T> parsed;
-            if (item.is_object()) parsed = parse(item.get_object());
-            if (!parsed) {
-                return std::unexpected(api_error(
-                    ApiError::Kind::Malformed, "GET", path, 200,
-                    "item " + std::to_string(index) + " has no `" + id_key + "`"));
-            }
-            if (seen.insert(parsed->uuid).second) out.push_back(std::move(*parsed));
-            ++index;
-        }
-
-        if (items->empty() || data->is_array()) break;
-        if (pagination) {
-            const long long current = int_at(*pagination, "current_page").value_or(page);
-            const auto last = int_at(*pagination, "last_page");
-            if (last) {
-                if (current >= *last) break;
-                continue;
-            }
-        }
-        // No page count: a short page is the last one.
-        if (items->size() < static_cast<std::size_t>(per_page)) break;
+        out.items.push_back(std::move(*parsed));
+        ++index;
     }
     return out;
 }
 
 }  // namespace
 
+// Reads every page of a list endpoint. Page 1 first; when it gives the page count, the other
+// pages are read concurrently over the extra connections (each worker parses the page it just
+// read while the others are in flight) and assembled in page order, so the result is the same
+// as reading them one by one. Without a page count, pages are read one by one until a short
+// or empty one.
+template <class T, class Parse>
+ApiResult<std::vector<T>> HttpAgentApi::read_all_pages(const std::string& collection, const char* id_key,
+                                                       Parse&& parse) {
+    constexpr long long kMaxPages = 10000;  // a runaway pagination guard (a million items)
+    auto path_of = [&](long long page) {
+        return std::string(api_paths::kBase) + api_paths::page(collection, static_cast<int>(page), per_page_);
+    };
+    auto fetch = [&](HttpTransport& transport, long long page) -> ApiResult<PageRead<T>> {
+        const std::string path = path_of(page);
+        auto data = call(transport, "GET", path, nullptr);
+        if (!data) return std::unexpected(std::move(data.error()));
+        return read_page<T>(*data, path, id_key, parse);
+    };
+
+    std::vector<T> out;
+    std::unordered_set<std::string> seen;
+    // Appends a page; false when it is the last one.
+    auto take = [&](PageRead<T>& page, long long number) {
+        for (auto& item : page.items)
+            if (seen.insert(item.uuid).second) out.push_back(std::move(item));
+        if (page.size == 0 || page.bare_array) return false;
+        if (page.last) return page.current.value_or(number) < *page.last;
+        // No page count: a short page is the last one.
+        return page.size >= static_cast<std::size_t>(per_page_);
+    };
+
+    auto first = fetch(transport_, 1);
+    if (!first) return std::unexpected(std::move(first.error()));
+    long long next = 2;
+    bool more = take(*first, 1);
+
+    // Concurrent: pages 2..last over every connection.
+    if (more && first->last && !extra_.empty()) {
+        const long long last = std::min(*first->last, kMaxPages);
+        const std::size_t count = static_cast<std::size_t>(std::max(0LL, last - 1));
+        std::vector<std::optional<ApiResult<PageRead<T>>>> pages(count);
+        std::atomic<std::size_t> next_index{0};
+        std::atomic<bool> failed{false};
+        auto worker = [&](HttpTransport* transport) {
+            for (;;) {
+                if (failed.load()) return;
+                const std::size_t i = next_index.fetch_add(1);
+                if (i >= count) return;
+                pages[i] = fetch(*transport, static_cast<long long>(i) + 2);
+                if (!*pages[i]) failed = true;  // the others stop taking pages
+            }
+        };
+        std::vector<HttpTransport*> connections{&transport_};
+        connections.insert(connections.end(), extra_.begin(), extra_.end());
+        const std::size_t n = std::min(connections.size(), count);
+        std::vector<std::thread> threads;
+        for (std::size_t w = 1; w < n; ++w) threads.emplace_back(worker, connections[w]);
+        worker(connections[0]);
+        for (auto& t : threads) t.join();
+        for (std::size_t i = 0; i < count && more; ++i) {
+            if (!pages[i]) break;  // not read: an earlier page failed
+            if (!*pages[i]) return std::unexpected(std::move(pages[i]->error()));
+            more = take(**pages[i], next);
+            ++next;
+        }
+        if (failed.load())
+            for (auto& p : pages)
+                if (p && !*p) return std::unexpected(std::move(p->error()));
+    }
+    // One by one: no page count, or pages added while reading.
+    for (; more && next <= kMaxPages; ++next) {
+        auto page = fetch(transport_, next);
+        if (!page) return std::unexpected(std::move(page.error()));
+        more = take(*page, next);
+    }
+    return out;
+}
+
 HttpAgentApi::HttpAgentApi(HttpTransport& transport, Retrier* retrier, int per_page)
     : transport_(transport), retrier_(retrier), per_page_(std::clamp(per_page, 1, 100)) {}
 
-ApiResult<json::value> HttpAgentApi::call(const std::string& method, const std::string& path,
-                                          const json::value* body) {
+ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::string& method,
+                                          const std::string& path, const json::value* body) {
     HttpRequest request{method, path, body ? json::serialize(*body) : std::string()};
     auto once = [&]() -> ApiResult<json::value> {
-        auto response = transport_.send(request);
+        auto response = transport.send(request);
         if (!response) {
             const TransportError& t = response.error();
             ApiError e = api_error(ApiError::Kind::Transport, method, path, 0, t.message);
@@ -111,6 +185,8 @@ ApiResult<json::value> HttpAgentApi::call(const std::string& method, const std::
             e.maybe_committed = t.request_sent && is_write(method);
             return std::unexpected(std::move(e));
         }
+        if (retrier_ && response->rate_remaining)
+            retrier_->observe_rate_headers(response->rate_limit, *response->rate_remaining, response->status == 429);
         return parse_envelope(method, path, *response);
     };
     if (retrier_) return retrier_->run<json::value>(method, once);
@@ -118,22 +194,18 @@ ApiResult<json::value> HttpAgentApi::call(const std::string& method, const std::
 }
 
 ApiResult<std::vector<LiveAgent>> HttpAgentApi::list_agents() {
-    return read_all_pages<LiveAgent>(
-        api_paths::agents(), per_page_, "agent_uuid",
-        [&](const std::string& path) { return call("GET", path, nullptr); },
-        [](const json::object& o) { return live_agent_from_json(o); });
+    return read_all_pages<LiveAgent>(api_paths::agents(), "agent_uuid",
+                                     [](json::object& o) { return live_agent_from_json(std::move(o)); });
 }
 
 ApiResult<std::vector<PhoneNumber>> HttpAgentApi::list_phone_numbers() {
-    return read_all_pages<PhoneNumber>(
-        api_paths::phone_numbers(), per_page_, "phone_number_uuid",
-        [&](const std::string& path) { return call("GET", path, nullptr); },
-        [](const json::object& o) { return phone_number_from_json(o); });
+    return read_all_pages<PhoneNumber>(api_paths::phone_numbers(), "phone_number_uuid",
+                                       [](json::object& o) { return phone_number_from_json(o); });
 }
 
 ApiResult<json::value> HttpAgentApi::send(const HttpCall& request) {
     const json::value* body = request.body.is_null() ? nullptr : &request.body;
-    return call(request.method, std::string(api_paths::kBase) + request.path, body);
+    return call(transport_, request.method, std::string(api_paths::kBase) + request.path, body);
 }
 
 }  // namespace reconcile

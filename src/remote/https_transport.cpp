@@ -90,6 +90,19 @@ std::expected<void, std::string> configure_context(ssl::context& ctx, const TlsO
 
 }  // namespace
 
+class TlsClientContext {
+public:
+    explicit TlsClientContext(const TlsOptions& tls) : ctx(ssl::context::tls_client) {
+        if (auto ok = configure_context(ctx, tls); !ok) init_error = ok.error();
+    }
+    ssl::context ctx;
+    std::optional<std::string> init_error;
+};
+
+std::shared_ptr<TlsClientContext> make_tls_context(const TlsOptions& tls) {
+    return std::make_shared<TlsClientContext>(tls);
+}
+
 std::expected<void, std::string> check_tls_options(const TlsOptions& tls) {
     ssl::context ctx(ssl::context::tls_client);
     return configure_context(ctx, tls);
@@ -124,11 +137,25 @@ const char* verify_hint(long result) {
     }
 }
 
+// A header holding a small whole number ("57"), or nullopt.
+template <class Message>
+std::optional<long long> header_count(const Message& msg, std::string_view name) {
+    auto it = msg.find(name);
+    if (it == msg.end()) return std::nullopt;
+    const std::string_view v = it->value();
+    if (v.empty() || v.size() > 12) return std::nullopt;
+    long long n = 0;
+    for (char c : v) {
+        if (c < '0' || c > '9') return std::nullopt;
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
 class HttpsTransport final : public HttpTransport {
 public:
-    explicit HttpsTransport(const TransportOptions& options)
-        : opts_(options), ctx_(ssl::context::tls_client) {
-        if (auto ok = configure_context(ctx_, opts_.tls); !ok) init_error_ = ok.error();
+    HttpsTransport(const TransportOptions& options, std::shared_ptr<TlsClientContext> context)
+        : opts_(options), tls_(std::move(context)), ctx_(tls_->ctx), init_error_(tls_->init_error) {
         host_header_ = opts_.endpoint.authority();
         where_ = opts_.endpoint.host_port();
         ip_host_ = opts_.endpoint.ip_literal();
@@ -138,6 +165,9 @@ public:
 
     std::expected<HttpResponse, TransportError> send(const HttpRequest& request) override {
         if (init_error_) return std::unexpected(TransportError{TransportError::Kind::Tls, *init_error_, false});
+        if (cancelled())
+            return std::unexpected(TransportError{TransportError::Kind::Cancelled,
+                                                  "not sent: the run was interrupted", false});
 
         // An idle kept-alive connection the server has closed (or that holds unexpected bytes)
         // is dropped before use, so that most stale connections never see a request.
@@ -180,10 +210,29 @@ private:
     // deadline normally fires first). On the backstop the socket is closed and the handlers
     // drained, so the operation has completed with an error when this returns. (A cancelled
     // name lookup completes when the system resolver returns, which its own timeouts bound.)
+    //
+    // An interrupt (opts_.cancel) shortens the limit to cancel_grace from when it is noticed:
+    // the operation then completes with an error and cancelled_by_interrupt_ is set.
     void run(const bool& done, std::chrono::milliseconds limit, tcp::resolver* resolver = nullptr) {
+        using clock = std::chrono::steady_clock;
         ioc_.restart();
-        ioc_.run_for(limit);
+        cancelled_by_interrupt_ = false;
+        auto until = clock::now() + limit;
+        bool grace_started = false;
+        while (!done && !ioc_.stopped()) {
+            if (!grace_started && cancelled()) {
+                grace_started = true;
+                until = std::min(until, clock::now() + opts_.cancel_grace);
+            }
+            const auto now = clock::now();
+            if (now >= until) break;
+            // Short slices only when an interrupt can arrive; run_for returns early when done.
+            auto slice = until - now;
+            if (opts_.cancel) slice = std::min<clock::duration>(slice, std::chrono::milliseconds(50));
+            ioc_.run_for(slice);
+        }
         if (!done) {
+            if (grace_started) cancelled_by_interrupt_ = true;
             if (resolver) resolver->cancel();
             if (stream_) {
                 error_code ignored;
@@ -208,6 +257,8 @@ private:
         requests_on_connection_ = 0;
         buffer_.clear();
     }
+
+    bool cancelled() const { return opts_.cancel && opts_.cancel->load(std::memory_order_relaxed); }
 
     bool connection_looks_alive() {
         auto& sock = beast::get_lowest_layer(*stream_).socket();
@@ -238,6 +289,8 @@ private:
                                    done = true;
                                });
         run(done, opts_.timeouts.connect, &resolver);
+        if (cancelled_by_interrupt_)
+            return TransportError{Kind::Cancelled, "interrupted while resolving host '" + ep.host + "'", false};
         if (timed_out_by_backstop_)
             return TransportError{Kind::Timeout,
                                   "resolving host '" + ep.host + "' timed out after " +
@@ -260,6 +313,10 @@ private:
             done = true;
         });
         run(done, backstop);
+        if (ec && cancelled_by_interrupt_) {
+            close();
+            return TransportError{Kind::Cancelled, "interrupted while connecting to " + where_, false};
+        }
         if (ec) {
             const bool timeout = ec == beast::error::timeout || timed_out_by_backstop_;
             TransportError err{timeout ? Kind::Timeout : Kind::Connect,
@@ -302,6 +359,10 @@ private:
             done = true;
         });
         run(done, opts_.timeouts.handshake + std::chrono::seconds(5));
+        if (ec && cancelled_by_interrupt_) {
+            close();
+            return TransportError{Kind::Cancelled, "interrupted during the TLS handshake with " + where_, false};
+        }
         if (ec) {
             TransportError err{Kind::Tls, "", false};
             const long verify = SSL_get_verify_result(ssl_handle);
@@ -373,6 +434,7 @@ private:
             done = true;
         });
         run(done, backstop);
+        bool interrupted = cancelled_by_interrupt_;
 
         http::response_parser<http::string_body> parser;
         parser.body_limit(opts_.max_response_bytes);
@@ -384,6 +446,7 @@ private:
                 done = true;
             });
             run(done, backstop);
+            interrupted = interrupted || cancelled_by_interrupt_;
         }
         attempt.got_response_bytes = parser.got_some();
         ++requests_on_connection_;
@@ -392,7 +455,11 @@ private:
 
         if (ec) {
             TransportError err{Kind::Protocol, "", true};
-            if (ec == beast::error::timeout || timed_out_by_backstop_) {
+            if (interrupted) {
+                err.kind = Kind::Cancelled;
+                err.message = "interrupted: no complete response from " + where_ + " within " +
+                              seconds_text(opts_.cancel_grace) + " of the interrupt; connection closed";
+            } else if (ec == beast::error::timeout || timed_out_by_backstop_) {
                 err.kind = Kind::Timeout;
                 err.message = "timed out: no complete response from " + where_ + " within " +
                               seconds_text(opts_.timeouts.request);
@@ -424,6 +491,8 @@ private:
             response.content_type = std::string(it->value());
         if (auto it = msg.find(http::field::retry_after); it != msg.end())
             response.retry_after = std::string(it->value());
+        response.rate_limit = header_count(msg, "X-RateLimit-Limit");
+        response.rate_remaining = header_count(msg, "X-RateLimit-Remaining");
         const bool keep = msg.keep_alive();
         response.body = std::move(msg.body());
         spdlog::debug("http: {} {} -> {} in {} ms (connection #{}, request {} on it)",
@@ -436,7 +505,8 @@ private:
 
     TransportOptions opts_;
     asio::io_context ioc_;
-    ssl::context ctx_;
+    std::shared_ptr<TlsClientContext> tls_;  // shared by the transports of a run
+    ssl::context& ctx_;
     std::optional<std::string> init_error_;
     std::optional<Stream> stream_;
     beast::flat_buffer buffer_;
@@ -444,6 +514,7 @@ private:
     std::string where_;
     bool ip_host_ = false;
     bool timed_out_by_backstop_ = false;
+    bool cancelled_by_interrupt_ = false;
     std::size_t connection_id_ = 0;
     std::size_t requests_on_connection_ = 0;
 };
@@ -451,7 +522,13 @@ private:
 }  // namespace
 
 std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options) {
-    return std::make_unique<HttpsTransport>(options);
+    return std::make_unique<HttpsTransport>(options, make_tls_context(options.tls));
+}
+
+std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options,
+                                                    std::shared_ptr<TlsClientContext> context) {
+    if (!context) context = make_tls_context(options.tls);
+    return std::make_unique<HttpsTransport>(options, std::move(context));
 }
 
 }  // namespace reconcile

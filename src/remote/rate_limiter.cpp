@@ -41,18 +41,71 @@ AdaptiveRateLimiter::time_point AdaptiveRateLimiter::acquire() {
     for (;;) {
         const auto now = clock_.now();
         auto ready = pause_until_;
-        if (last_start_) ready = std::max(ready, *last_start_ + interval_);
-        if (ready <= now) {
+        if (header_mode_) ready = std::max(ready, now + header_wait(now));
+        else if (last_start_) ready = std::max(ready, *last_start_ + interval_);
+        if (ready <= now || (cancel_ && cancel_->load())) {
             last_start_ = now;
             recent_starts_.push_back(now);
             if (recent_starts_.size() > 1024) recent_starts_.pop_front();
+            ++in_flight_;
             return now;
         }
-        const auto wait = chr::ceil<milliseconds>(ready - now);
+        auto wait = chr::ceil<milliseconds>(ready - now);
+        // Re-checked in short steps: an answer or a 429 elsewhere may move the goal, and an
+        // interrupt ends the wait.
+        if (header_mode_ || cancel_) wait = std::min(wait, milliseconds(header_mode_ ? 5 : 50));
         lock.unlock();
-        clock_.sleep_for(wait);  // re-checked: a 429 elsewhere may have moved the goal
+        clock_.sleep_for(wait);
         lock.lock();
     }
+}
+
+chr::steady_clock::duration AdaptiveRateLimiter::header_wait(time_point now) const {
+    const double rate = rate_estimate_ * opts_.headroom;
+    double budget = static_cast<double>(remaining_);
+    if (rate > 0) budget += rate * chr::duration<double>(now - remaining_at_).count();
+    if (server_limit_) budget = std::min(budget, static_cast<double>(*server_limit_));
+    budget -= static_cast<double>(in_flight_);
+    if (budget >= 1.0) return chr::steady_clock::duration::zero();
+    // No estimate yet: one request at a time, each answer updates the count.
+    if (rate <= 0) return in_flight_ == 0 ? chr::steady_clock::duration::zero() : chr::milliseconds(5);
+    return chr::duration_cast<chr::steady_clock::duration>(chr::duration<double>((1.0 - budget) / rate));
+}
+
+void AdaptiveRateLimiter::on_rate_headers(std::optional<long long> limit, long long remaining, bool rejected) {
+    std::lock_guard lock(mu_);
+    const auto now = clock_.now();
+    header_mode_ = true;
+    if (limit && *limit > 0) server_limit_ = limit;
+    if (!rejected) ++admitted_;
+    remaining_ = std::max(0LL, remaining);
+    remaining_at_ = now;
+    observations_.push_back(RateObservation{now, remaining_, admitted_});
+    estimate_rate(now);
+}
+
+// Refill rate = (change of the remainder + requests admitted) / time, over the window.
+void AdaptiveRateLimiter::estimate_rate(time_point now) {
+    while (observations_.size() > 2 && observations_.front().at < now - opts_.estimate_window)
+        observations_.pop_front();
+    if (observations_.size() < 3) return;
+    const auto& a = observations_.front();
+    const auto& b = observations_.back();
+    const double seconds = chr::duration<double>(b.at - a.at).count();
+    if (seconds < 0.2) return;  // too short to tell a refill from rounding
+    const double refilled =
+        static_cast<double>(b.remaining - a.remaining) + static_cast<double>(b.admitted - a.admitted);
+    if (refilled > 0) rate_estimate_ = refilled / seconds;
+}
+
+void AdaptiveRateLimiter::on_finished() {
+    std::lock_guard lock(mu_);
+    if (in_flight_ > 0) --in_flight_;
+}
+
+double AdaptiveRateLimiter::estimated_rate() const {
+    std::lock_guard lock(mu_);
+    return rate_estimate_;
 }
 
 // Mean interval between the request starts of the last observe_window, if there are enough.
@@ -81,7 +134,7 @@ void AdaptiveRateLimiter::on_rate_limited(time_point started, std::optional<mill
     std::lock_guard lock(mu_);
     ++rate_limited_;
     const auto now = clock_.now();
-    if (!last_increase_ || started > *last_increase_) {
+    if (!header_mode_ && (!last_increase_ || started > *last_increase_)) {
         // The pace that drew the 429: the interval, or the observed pace when the workers were
         // slower than it (or unpaced).
         auto pace = interval_;

@@ -53,6 +53,7 @@ bool Retrier::is_retryable(std::string_view method, const ApiError& error) {
                 case NetworkFailure::Resolve:
                 case NetworkFailure::Tls:
                 case NetworkFailure::TooLarge:
+                case NetworkFailure::Cancelled:
                     return false;
             }
             return false;
@@ -87,7 +88,42 @@ AdaptiveRateLimiter::time_point Retrier::before_attempt(int attempt) {
     return limiter_ ? limiter_->acquire() : clock_.now();
 }
 
-void Retrier::after_attempt(AdaptiveRateLimiter::time_point ticket, const ApiError* error) {
+void Retrier::set_cancel(const std::atomic<bool>* cancel) {
+    cancel_ = cancel;
+    if (limiter_) limiter_->set_cancel(cancel);
+}
+
+void Retrier::observe_rate_headers(std::optional<long long> limit, long long remaining, bool rejected) {
+    if (limiter_) limiter_->on_rate_headers(limit, remaining, rejected);
+}
+
+bool Retrier::sleep_unless_cancelled(milliseconds delay) {
+    if (!cancel_) {
+        clock_.sleep_for(delay);
+        return true;
+    }
+    while (delay.count() > 0) {
+        if (cancelled()) return false;
+        const auto step = std::min(delay, milliseconds(50));
+        clock_.sleep_for(step);
+        delay -= step;
+    }
+    return !cancelled();
+}
+
+ApiError Retrier::interrupted_error(std::string_view method, int attempts) {
+    ApiError e;
+    e.kind = ApiError::Kind::Transport;
+    e.network = NetworkFailure::Cancelled;
+    e.method = std::string(method);
+    e.message = attempts == 0 ? "not sent: the run was interrupted" : "not retried: the run was interrupted";
+    e.attempts = attempts;
+    return e;
+}
+
+void Retrier::after_attempt(AdaptiveRateLimiter::time_point ticket, const ApiError* error, bool count) {
+    if (limiter_) limiter_->on_finished();
+    if (!count) return;
     const bool throttled = error && error->kind == ApiError::Kind::Http && error->status == 429;
     if (throttled) ++rate_limited_;
     if (!limiter_) return;

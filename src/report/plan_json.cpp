@@ -286,6 +286,7 @@ json::value plan_to_json(const Plan& plan) {
     doc.emplace("format_version", plan.format_version);
     doc.emplace("api_url", plan.api_url);
     doc.emplace("inputs_digest", plan.inputs_digest);
+    if (!plan.shard.whole()) doc.emplace("shard", plan.shard.text());
     auto c = plan.counts();
     json::object summary;
     summary.emplace("create", c.create);
@@ -352,9 +353,15 @@ std::expected<Plan, std::string> plan_from_json(const json::value& v) {
     Reader r;
     Plan plan;
     plan.format_version = Plan::kFormatVersion;
-    if (!r.only(o, {"format_version", "api_url", "inputs_digest", "summary", "steps", "unchanged", "mac"}, "") ||
+    if (!r.only(o, {"format_version", "api_url", "inputs_digest", "shard", "summary", "steps", "unchanged", "mac"}, "") ||
         !r.string(o, "api_url", "", plan.api_url) || !r.string(o, "inputs_digest", "", plan.inputs_digest))
         return std::unexpected(r.error);
+    if (auto* shard = o.if_contains("shard")) {
+        auto parsed = shard->is_string() ? parse_shard(shard->get_string()) : std::unexpected(std::string("must be a string"));
+        if (!parsed) return std::unexpected("plan shard: " + parsed.error());
+        if (parsed->whole()) return std::unexpected("plan shard: 1/1 is the whole repository, written without \"shard\"");
+        plan.shard = *parsed;
+    }
     auto* steps = r.array(o, "steps", "", true);
     if (!steps) return std::unexpected(r.error);
     for (std::size_t i = 0; i < steps->size(); ++i) {
@@ -390,39 +397,11 @@ namespace {
 
 constexpr std::string_view kMacPrefix = "hmac-sha256:";
 
-// Object keys sorted at every depth, compact: the text the MAC covers.
-void canonical(std::string& out, const json::value& v) {
-    if (v.is_object()) {
-        std::vector<const json::key_value_pair*> members;
-        for (const auto& kv : v.get_object()) members.push_back(&kv);
-        std::sort(members.begin(), members.end(), [](auto* a, auto* b) { return a->key() < b->key(); });
-        out += '{';
-        for (std::size_t i = 0; i < members.size(); ++i) {
-            if (i) out += ',';
-            out += json::serialize(json::value(members[i]->key()));
-            out += ':';
-            canonical(out, members[i]->value());
-        }
-        out += '}';
-    } else if (v.is_array()) {
-        out += '[';
-        bool first = true;
-        for (const auto& e : v.get_array()) {
-            if (!first) out += ',';
-            first = false;
-            canonical(out, e);
-        }
-        out += ']';
-    } else {
-        out += json::serialize(v);
-    }
-}
-
 std::string plan_mac(const json::object& doc, std::string_view token) {
-    json::object unsigned_doc = doc;
-    unsigned_doc.erase("mac");
+    // Object keys sorted at every depth, compact, without the "mac" member: the text the MAC
+    // covers.
     std::string text;
-    canonical(text, unsigned_doc);
+    append_canonical_json(text, doc, CanonicalJsonOptions{.omit_top_member = "mac"});
     // A key of its own, derived from the token: the MAC never doubles as anything else.
     const std::string key = hmac_sha256_hex(token, "reconcile plan signing key v1");
     return std::string(kMacPrefix) + hmac_sha256_hex(key, text);

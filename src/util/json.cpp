@@ -2,6 +2,8 @@
 
 #include "reconcile/util/utf8.hpp"
 
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <vector>
@@ -46,6 +48,106 @@ void pretty(std::string& out, const json::value& v, int indent) {
     }
 }
 }  // namespace
+
+void append_json_string(std::string& out, std::string_view s) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out += '"';
+    std::size_t run = 0;  // start of the pending unescaped run
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        out.append(s.data() + run, i - run);
+        run = i + 1;
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\b': out += "\\b"; break;
+            case '\f': out += "\\f"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default: {
+                const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+                out.append(esc, sizeof esc);
+            }
+        }
+    }
+    out.append(s.data() + run, s.size() - run);
+    out += '"';
+}
+
+void append_canonical_json(std::string& out, const json::object& o, CanonicalJsonOptions options) {
+    // Small objects (the usual case) sort on the stack.
+    const json::key_value_pair* small[32];
+    std::vector<const json::key_value_pair*> large;
+    const json::key_value_pair** members = small;
+    if (o.size() > std::size(small)) {
+        large.resize(o.size());
+        members = large.data();
+    }
+    std::size_t n = 0;
+    for (const auto& kv : o)
+        if ((!options.drop_null_members || !kv.value().is_null()) &&
+            (options.omit_top_member.empty() || kv.key() != options.omit_top_member))
+            members[n++] = &kv;
+    std::sort(members, members + n, [](const auto* a, const auto* b) { return a->key() < b->key(); });
+    CanonicalJsonOptions inner = options;
+    inner.omit_top_member = {};
+    out += '{';
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i) out += ',';
+        append_json_string(out, members[i]->key());
+        out += ':';
+        append_canonical_json(out, members[i]->value(), inner);
+    }
+    out += '}';
+}
+
+void append_canonical_json(std::string& out, const json::value& v, CanonicalJsonOptions options) {
+    switch (v.kind()) {
+        case json::kind::object:
+            append_canonical_json(out, v.get_object(), options);
+            return;
+        case json::kind::array: {
+            out += '[';
+            bool first = true;
+            CanonicalJsonOptions inner = options;
+            inner.omit_top_member = {};
+            for (const auto& e : v.get_array()) {
+                if (!first) out += ',';
+                first = false;
+                append_canonical_json(out, e, inner);
+            }
+            out += ']';
+            return;
+        }
+        case json::kind::string:
+            append_json_string(out, v.get_string());
+            return;
+        case json::kind::int64:
+        case json::kind::uint64: {
+            char buf[24];
+            auto r = v.is_int64() ? std::to_chars(buf, buf + sizeof buf, v.get_int64())
+                                  : std::to_chars(buf, buf + sizeof buf, v.get_uint64());
+            out.append(buf, r.ptr);
+            return;
+        }
+        case json::kind::bool_:
+            out += v.get_bool() ? "true" : "false";
+            return;
+        case json::kind::null:
+            out += "null";
+            return;
+        default:
+            out += json::serialize(v);
+    }
+}
+
+std::string canonical_json(const json::value& v, CanonicalJsonOptions options) {
+    std::string out;
+    append_canonical_json(out, v, options);
+    return out;
+}
 
 std::string to_pretty_json(const json::value& v) {
     std::string out;

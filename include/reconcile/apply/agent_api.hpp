@@ -12,7 +12,8 @@
 namespace reconcile {
 
 // Why a request got no HTTP answer.
-enum class NetworkFailure { Resolve, Connect, Tls, Timeout, Reset, Protocol, TooLarge };
+// Cancelled: the run was interrupted (Ctrl-C) before an answer came.
+enum class NetworkFailure { Resolve, Connect, Tls, Timeout, Reset, Protocol, TooLarge, Cancelled };
 
 struct ApiError {
     enum class Kind { Transport, Http, Malformed, Auth };

@@ -12,6 +12,7 @@
 #include "reconcile/model/live_state.hpp"
 #include "reconcile/model/plan.hpp"
 #include "reconcile/model/schema.hpp"
+#include "reconcile/model/shard.hpp"
 
 namespace reconcile {
 
@@ -75,6 +76,7 @@ struct DriftReport {
 struct DriftOptions {
     std::vector<std::string> ignore_fields;     // reconcile.yaml `ignore:` (documents add their own)
     std::vector<std::string> unmanaged_ignore;  // prune.ignore: agents left unmanaged on purpose
+    Shard shard;  // only this shard's documents and unmanaged agents (as the planner's --shard)
 };
 
 DriftReport detect_drift(const DesiredState& desired, const LiveState& live, const Schema& schema,

@@ -17,6 +17,8 @@ void drop_item_uuid(json::value& item);
 
 // Normalized copy of `v` under schema node `node` (may be nullptr = unknown shape).
 json::value normalize(const json::value& v, const SchemaNode* node);
+// The same for an object, without copying it into a value first.
+json::object normalize(const json::object& o, const SchemaNode* node);
 
 // Equality of two already-normalized values; numbers compare by value (1 == 1.0).
 bool normalized_equal(const json::value& a, const json::value& b);
@@ -25,5 +27,10 @@ bool normalized_equal(const json::value& a, const json::value& b);
 // compared, at every depth (objects partial, arrays same length and element-wise).
 // Both arguments must be normalized.
 bool desired_matches(const json::value& desired, const json::value& live);
+
+// desired_matches(normalize(desired, node), normalize(live, node)), computed on the values as
+// they are, without building either normalized copy (the common case, an agent that has not
+// changed, then allocates nothing).
+bool normalized_matches(const json::value& desired, const json::value& live, const SchemaNode* node);
 
 }  // namespace reconcile

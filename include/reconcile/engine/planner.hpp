@@ -7,6 +7,7 @@
 #include "reconcile/model/live_state.hpp"
 #include "reconcile/model/plan.hpp"
 #include "reconcile/model/schema.hpp"
+#include "reconcile/model/shard.hpp"
 
 namespace reconcile {
 
@@ -20,6 +21,10 @@ struct PlanOptions {
     bool allow_mass_delete = false;
     // Field paths owned by the dashboard for every agent (reconcile.yaml `ignore:`).
     std::vector<std::string> ignore_fields;
+    // Plan only the agents of this shard (reconcile/engine/shard.hpp): documents whose name is
+    // in it, and for prune the unmanaged live agents whose name is in it. Every document is
+    // still matched, so an agent another shard's document manages is never pruned here.
+    Shard shard;
 };
 
 struct PlanResult {

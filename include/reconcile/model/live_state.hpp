@@ -37,6 +37,8 @@ struct LiveState {
 // Parse one agent object / phone number object from an API response. nullopt if the object
 // lacks its identifier.
 std::optional<LiveAgent> live_agent_from_json(const json::object& o);
+// The same, taking the body without copying it.
+std::optional<LiveAgent> live_agent_from_json(json::object&& o);
 std::optional<PhoneNumber> phone_number_from_json(const json::object& o);
 
 }  // namespace reconcile

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "reconcile/model/diagnostics.hpp"
+#include "reconcile/model/shard.hpp"
 #include "reconcile/util/json.hpp"
 
 namespace reconcile {
@@ -68,6 +69,7 @@ struct Plan {
     int format_version = kFormatVersion;
     std::string api_url;
     std::string inputs_digest;
+    Shard shard;                     // the part of the repository planned (--shard K/N)
     std::vector<PlanStep> steps;
     std::vector<std::string> unchanged_agents;  // managed agents already as desired
 

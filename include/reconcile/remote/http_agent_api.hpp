@@ -2,6 +2,7 @@
 // The Mihu agents API over HTTPS: the AgentApi port implemented with an HttpTransport, the
 // envelope parser and pagination.
 #include <string>
+#include <vector>
 
 #include "reconcile/apply/agent_api.hpp"
 #include "reconcile/remote/https_transport.hpp"
@@ -15,13 +16,22 @@ public:
     // per_page is 100, the API's maximum. With a retrier, every HTTP request (each page of a
     // listing on its own) is retried and paced by it; it may be shared by all workers.
     HttpAgentApi(HttpTransport& transport, Retrier* retrier = nullptr, int per_page = 100);
+    // More connections (not owned; none may be in use by another thread during a listing) for
+    // reading list pages concurrently: page 1 comes first on this api's own connection and
+    // gives the page count; the other pages are then spread over all the connections, each
+    // page parsed as it arrives while the others are in flight, and assembled in page order.
+    void set_read_connections(std::vector<HttpTransport*> extra) { extra_ = std::move(extra); }
     ApiResult<std::vector<LiveAgent>> list_agents() override;
     ApiResult<std::vector<PhoneNumber>> list_phone_numbers() override;
     ApiResult<json::value> send(const HttpCall& call) override;
 
 private:
-    ApiResult<json::value> call(const std::string& method, const std::string& path, const json::value* body);
+    ApiResult<json::value> call(HttpTransport& transport, const std::string& method, const std::string& path,
+                                const json::value* body);
+    template <class T, class Parse>
+    ApiResult<std::vector<T>> read_all_pages(const std::string& collection, const char* id_key, Parse&& parse);
     HttpTransport& transport_;
+    std::vector<HttpTransport*> extra_;
     Retrier* retrier_;
     int per_page_;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // HTTPS transport (Boost.Beast + OpenSSL). TLS is always verified: chain, host name, SNI,
 // TLS 1.2 or newer. Connections are kept alive and reused.
+#include <atomic>
 #include <chrono>
 #include <expected>
 #include <memory>
@@ -34,6 +35,9 @@ struct HttpResponse {
     std::string content_type;
     std::string body;
     std::optional<std::string> retry_after;
+    // X-RateLimit-Limit / X-RateLimit-Remaining, when the server sends them as whole numbers.
+    std::optional<long long> rate_limit;
+    std::optional<long long> rate_remaining;
 };
 
 struct TransportError {
@@ -56,12 +60,24 @@ struct TransportOptions {
     std::string bearer_token;                 // sent as Authorization; never logged
     std::size_t max_response_bytes = 64 * 1024 * 1024;
     std::string user_agent = "reconcile/0.1";
+    // Set on Ctrl-C: no new request starts, and one in flight gets `cancel_grace` to finish
+    // before its connection is closed (Kind::Cancelled).
+    const std::atomic<bool>* cancel = nullptr;
+    std::chrono::milliseconds cancel_grace{2000};
 };
 
 // One connection, opened lazily, reopened after the server closes it. Not thread-safe:
 // use one per worker. A bad CA file is reported by every send() (Kind::Tls); call
 // check_tls_options() first to fail early.
 std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options);
+
+// One TLS client setup (the system CA store and the CA file loaded and parsed once), to share
+// between the transports of a run: loading the system store costs milliseconds per transport.
+class TlsClientContext;
+std::shared_ptr<TlsClientContext> make_tls_context(const TlsOptions& tls);
+// `context` must come from make_tls_context(options.tls).
+std::unique_ptr<HttpTransport> make_https_transport(const TransportOptions& options,
+                                                    std::shared_ptr<TlsClientContext> context);
 
 // Checks that the TLS settings can be used (the CA file exists and holds certificates).
 // The error names the file and the problem.

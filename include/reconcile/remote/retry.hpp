@@ -49,7 +49,12 @@ public:
     ApiResult<T> run(std::string_view method, F&& attempt) {
         const auto started = clock_.now();
         for (int n = 1;; ++n) {
+            if (cancelled()) return std::unexpected(interrupted_error(method, n - 1));
             const auto ticket = before_attempt(n);
+            if (cancelled()) {  // the wait for the rate limiter ended by the interrupt
+                after_attempt(ticket, nullptr, /*count=*/false);
+                return std::unexpected(interrupted_error(method, n - 1));
+            }
             ApiResult<T> result = attempt();
             after_attempt(ticket, result ? nullptr : &result.error());
             if (result) return result;
@@ -62,9 +67,21 @@ public:
                 return result;
             }
             log_retry(result.error(), n, *delay);
-            clock_.sleep_for(*delay);
+            if (!sleep_unless_cancelled(*delay)) {
+                result.error().attempts = n;
+                result.error().message += " (not retried: the run was interrupted)";
+                return result;
+            }
         }
     }
+
+    // Once *cancel is true no attempt starts (an attempt not started is an error of
+    // NetworkFailure::Cancelled) and no backoff is waited out. The limiter is told too.
+    void set_cancel(const std::atomic<bool>* cancel);
+    bool cancelled() const { return cancel_ && cancel_->load(); }
+
+    // An answer's X-RateLimit-* headers, for the rate limiter.
+    void observe_rate_headers(std::optional<long long> limit, long long remaining, bool rejected);
 
     // Whether an error may be retried for this method at all.
     static bool is_retryable(std::string_view method, const ApiError& error);
@@ -82,13 +99,16 @@ public:
 
 private:
     AdaptiveRateLimiter::time_point before_attempt(int attempt);
-    void after_attempt(AdaptiveRateLimiter::time_point ticket, const ApiError* error);
+    void after_attempt(AdaptiveRateLimiter::time_point ticket, const ApiError* error, bool count = true);
+    bool sleep_unless_cancelled(std::chrono::milliseconds delay);
+    static ApiError interrupted_error(std::string_view method, int attempts);
     void log_retry(const ApiError& error, int attempts, std::chrono::milliseconds delay);
 
     RetryPolicy policy_;
     AdaptiveRateLimiter* limiter_;
     RetryClock& clock_;
     std::function<double()> uniform01_;
+    const std::atomic<bool>* cancel_ = nullptr;
     std::atomic<std::size_t> attempts_{0}, retries_{0}, rate_limited_{0}, gave_up_{0};
 };
 

@@ -12,6 +12,20 @@ namespace json = boost::json;
 // Pretty printer with two-space indent (plan files, export debugging).
 std::string to_pretty_json(const json::value& v);
 
+// Canonical JSON text: compact, object members sorted by key (bytewise) at every depth, arrays
+// in order, strings and numbers written exactly as json::serialize writes them. The one writer
+// behind fingerprints (which drop null members: a missing member counts as null) and the
+// saved plan's MAC (which keeps them).
+struct CanonicalJsonOptions {
+    bool drop_null_members = false;
+    std::string_view omit_top_member;  // a member of the outermost object left out (a MAC's own)
+};
+void append_canonical_json(std::string& out, const json::value& v, CanonicalJsonOptions options = {});
+void append_canonical_json(std::string& out, const json::object& o, CanonicalJsonOptions options = {});
+std::string canonical_json(const json::value& v, CanonicalJsonOptions options = {});
+// A string as a JSON string literal (quotes and escapes as json::serialize writes them).
+void append_json_string(std::string& out, std::string_view s);
+
 // RFC 6901 pointer helpers: "/settings/voice" and escaping of '~' and '/'.
 std::string pointer_append(std::string_view pointer, std::string_view token);
 std::string pointer_append(std::string_view pointer, std::size_t index);

@@ -104,3 +104,36 @@ TEST_CASE("desired_matches compares only what the desired value gives") {
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("normalized_matches") {
+
+TEST_CASE("agrees with desired_matches over normalized copies, value for value") {
+    const char* values[] = {
+        "null", "\"\"", "\"  \"", "\"x\"", "\" x \\n\"", "\"y\"", "1", "1.0", "2", "-0.0", "0", "18446744073709551615",
+        "true", "false", "[]", "[1]", "[1.0]", "[\" a \"]", "[\"a\", null]", "{}", "{\"a\": 1}", "{\"a\": 1.0, \"b\": null}",
+        "{\"a\": \" \"}", "[{\"uuid\": \"u1\", \"content\": \"c\"}]", "[{\"content\": \"c \"}]",
+        "[{\"uuid\": \"u2\", \"content\": \"c\", \"order\": 1.0}]", "[{\"content\": \"c\", \"order\": 1}]",
+        "{\"voice\": {\"interaction\": {\"max_silence_prompts\": 3}}}",
+        "{\"voice\": {\"interaction\": {\"max_silence_prompts\": 3.0, \"customer_speak_first\": false}}, \"memorize\": {\"x\": 1}}",
+        "{\"memorize\": {\"y\": 2}}", "{\"agent_uuid\": \"a\", \"name\": \"n\"}", "{\"name\": \" n\"}",
+    };
+    const auto& schema = test_schema();
+    const SchemaNode* nodes[] = {nullptr, &schema.root(), schema.root().property("guidelines"),
+                                 schema.root().property("settings"), schema.root().property("routing_rules")};
+    int compared = 0;
+    for (const SchemaNode* node : nodes) {
+        for (const char* d : values) {
+            for (const char* l : values) {
+                const auto dv = parse_json(d);
+                const auto lv = parse_json(l);
+                CAPTURE(d);
+                CAPTURE(l);
+                CHECK(normalized_matches(dv, lv, node) == desired_matches(normalize(dv, node), normalize(lv, node)));
+                ++compared;
+            }
+        }
+    }
+    CHECK(compared > 1000);
+}
+
+}

@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <deque>
+#include <map>
+#include <mutex>
 
 #include "reconcile/remote/http_agent_api.hpp"
 #include "reconcile/remote/retry.hpp"
@@ -330,4 +332,110 @@ TEST_CASE("Rate limiter + retrier meet a workspace rate limit with few 429s") {
     CHECK(ok_paced == 500);
     CHECK(rejected_paced <= 20);  // about one in 50
     CHECK(rejected_paced * 5 < rejected_unpaced);
+}
+
+TEST_CASE("With X-RateLimit headers the limiter spends the bucket, then holds the refill rate") {
+    // A token bucket of 50 refilled at 50/s, stating what is left on every answer, as the
+    // simulator and Laravel's throttle do. One request at a time, 2 ms of service time each.
+    FakeClock clock;
+    AdaptiveRateLimiter limiter({}, clock);
+    Retrier retrier({.max_attempts = 10}, &limiter, clock, [] { return 0.5; });
+    double tokens = 50;
+    auto last = clock.t;
+    int rejected = 0;
+    ScriptedTransport server;
+    server.respond = [&](const HttpRequest&) -> Answer {
+        clock.t += 2ms;
+        tokens = std::min(50.0, tokens + std::chrono::duration<double>(clock.t - last).count() * 50.0);
+        last = clock.t;
+        const bool ok = tokens >= 1.0;
+        if (ok) tokens -= 1.0;
+        else ++rejected;
+        Answer a = ok ? agent_answer() : http_error(429);
+        a->rate_limit = 50;
+        a->rate_remaining = static_cast<long long>(tokens);
+        return a;
+    };
+    HttpAgentApi api(server, &retrier);
+    const auto start = clock.t;
+    for (int i = 0; i < 1000; ++i) REQUIRE(api.send(patch_call()));
+    const double seconds = std::chrono::duration<double>(clock.t - start).count();
+    MESSAGE("1000 requests at 50/s: " << seconds << " s, " << rejected << " answered 429, estimated rate "
+                                      << limiter.estimated_rate());
+    // Ideal: the bucket's 50 at once, then 950 at 50/s = 19 s.
+    CHECK(seconds <= 1.1 * 20.0);
+    CHECK(rejected < 20);  // under 2%
+    CHECK(limiter.estimated_rate() == doctest::Approx(50.0).epsilon(0.1));
+}
+
+TEST_CASE("An interrupt stops retries and backoff waits, and no attempt starts after it") {
+    FakeClock clock;
+    std::atomic<bool> cancel{false};
+    Retrier retrier({.max_attempts = 5, .base_delay = 10'000ms}, nullptr, clock, [] { return 1.0; });
+    retrier.set_cancel(&cancel);
+    ScriptedTransport server;
+    int sent = 0;
+    server.respond = [&](const HttpRequest&) -> Answer {
+        ++sent;
+        cancel = true;  // Ctrl-C while the first attempt is in flight
+        return http_error(503);
+    };
+    HttpAgentApi api(server, &retrier);
+    auto r = api.send(patch_call());
+    REQUIRE_FALSE(r);
+    CHECK(sent == 1);
+    CHECK(clock.slept() <= 50ms);  // the 10 s backoff was cut short
+    CHECK(r.error().message.find("interrupted") != std::string::npos);
+
+    auto again = api.send(patch_call());
+    REQUIRE_FALSE(again);
+    CHECK(sent == 1);
+    CHECK(again.error().network == NetworkFailure::Cancelled);
+}
+
+TEST_CASE("Pages after the first are read over every connection and assembled in page order") {
+    // 7 pages of 2 agents (per_page 2); page k holds agents 2k-1 and 2k.
+    std::mutex mu;
+    std::map<int, int> reads;  // page -> times read
+    auto page_answer = [&](const HttpRequest& request) -> Answer {
+        const auto at = request.target.find("page=");
+        const int page = std::stoi(request.target.substr(at + 5));
+        {
+            std::lock_guard lock(mu);
+            ++reads[page];
+        }
+        std::string items;
+        for (int i = 2 * page - 1; i <= 2 * page; ++i)
+            items += std::string(items.empty() ? "" : ",") + R"({"agent_uuid":"u)" + std::to_string(i) +
+                     R"(","name":"A)" + std::to_string(i) + R"("})";
+        return json_response(200, R"({"success":true,"data":{"items":[)" + items +
+                                      R"(],"pagination":{"current_page":)" + std::to_string(page) +
+                                      R"(,"per_page":2,"total":14,"last_page":7}}})");
+    };
+    ScriptedTransport main, extra1, extra2;
+    main.respond = extra1.respond = extra2.respond = page_answer;
+    HttpAgentApi api(main, nullptr, 2);
+    api.set_read_connections({&extra1, &extra2});
+    auto agents = api.list_agents();
+    REQUIRE(agents);
+    REQUIRE(agents->size() == 14);
+    for (int i = 0; i < 14; ++i) CHECK((*agents)[static_cast<std::size_t>(i)].uuid == "u" + std::to_string(i + 1));
+    CHECK(reads.size() == 7);
+    for (const auto& [page, n] : reads) CHECK(n == 1);
+}
+
+TEST_CASE("A failing page fails the listing, whichever connection read it") {
+    ScriptedTransport main, extra;
+    auto answer = [](const HttpRequest& request) -> Answer {
+        if (request.target.find("page=3") != std::string::npos) return http_error(404);
+        return json_response(200, R"({"data":{"items":[{"agent_uuid":"x","name":"X"}],)"
+                                  R"("pagination":{"current_page":1,"last_page":4}}})");
+    };
+    main.respond = extra.respond = answer;
+    HttpAgentApi api(main, nullptr, 1);
+    api.set_read_connections({&extra});
+    auto agents = api.list_agents();
+    REQUIRE_FALSE(agents);
+    CHECK(agents.error().status == 404);
+    CHECK(agents.error().path.find("page=3") != std::string::npos);
 }

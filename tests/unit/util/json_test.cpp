@@ -1,0 +1,58 @@
+#include <doctest/doctest.h>
+
+#include "reconcile/util/json.hpp"
+
+using namespace reconcile;
+
+TEST_SUITE("canonical json") {
+
+TEST_CASE("keys are sorted bytewise at every depth, output is compact, arrays keep their order") {
+    auto v = json::parse(R"({"b": 1, "a": {"z": [3, 1, {"y": true, "x": null}], "B": "t"}, "": false})");
+    CHECK(canonical_json(v) == R"({"":false,"a":{"B":"t","z":[3,1,{"x":null,"y":true}]},"b":1})");
+}
+
+TEST_CASE("null members are dropped on request, at every depth, but null array elements stay") {
+    auto v = json::parse(R"({"a": null, "b": {"c": null, "d": [null, 1]}})");
+    CHECK(canonical_json(v, {.drop_null_members = true}) == R"({"b":{"d":[null,1]}})");
+    CHECK(canonical_json(v) == R"({"a":null,"b":{"c":null,"d":[null,1]}})");
+}
+
+TEST_CASE("a top-level member can be left out; the same key deeper is kept") {
+    auto v = json::parse(R"({"mac": "x", "plan": {"mac": 1}})");
+    std::string out;
+    append_canonical_json(out, v.get_object(), {.omit_top_member = "mac"});
+    CHECK(out == R"({"plan":{"mac":1}})");
+}
+
+TEST_CASE("strings are escaped exactly as json::serialize escapes them, for every byte") {
+    for (int c = 0; c < 256; ++c) {
+        const std::string s = std::string("a") + static_cast<char>(c) + "b";
+        std::string mine;
+        append_json_string(mine, s);
+        CAPTURE(c);
+        CHECK(mine == json::serialize(json::string_view(s)));
+    }
+    const std::string utf8 = "caf\xC3\xA9 \xE2\x82\xAC \"q\" \\ \n\t\x01";
+    std::string mine;
+    append_json_string(mine, utf8);
+    CHECK(mine == json::serialize(json::string_view(utf8)));
+}
+
+TEST_CASE("numbers and literals are written as json::serialize writes them") {
+    for (const char* text : {"0", "-1", "9223372036854775807", "-9223372036854775808", "18446744073709551615",
+                             "1.5", "1E300", "-0.0", "true", "false", "null", "\"\""}) {
+        auto v = json::parse(text);
+        CAPTURE(text);
+        CHECK(canonical_json(v) == json::serialize(v));
+    }
+}
+
+TEST_CASE("large objects (more members than the stack buffer) sort too") {
+    json::object o;
+    for (int i = 99; i >= 0; --i) o[std::to_string(1000 + i)] = i;
+    const auto text = canonical_json(json::value(o));
+    CHECK(text.substr(0, 17) == R"({"1000":0,"1001":)");
+    CHECK(text.substr(text.size() - 10) == R"("1099":99})");
+}
+
+}
