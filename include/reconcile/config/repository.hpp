@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "reconcile/model/diagnostics.hpp"
+#include "reconcile/util/text.hpp"
 
 namespace reconcile {
 
@@ -25,10 +26,12 @@ struct RepositoryFiles {
     Diagnostics diagnostics;
 };
 
-// Reads reconcile.yaml (if present) and expands the include globs.
+// Reads reconcile.yaml (if present) and expands the include globs. Every file found must resolve
+// inside `root` (a symbolic link out of it is refused, naming the file); only regular files
+// are listed (directories named *.yaml, FIFOs and devices are skipped).
 RepositoryFiles discover_repository(const std::filesystem::path& root);
 
 // Glob match on '/'-separated relative paths: `*` within a segment, `**` across segments, `?`.
-bool glob_match(std::string_view pattern, std::string_view path);
+inline bool glob_match(std::string_view pattern, std::string_view path) { return glob_match_path(pattern, path); }
 
 }  // namespace reconcile

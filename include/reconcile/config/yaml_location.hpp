@@ -1,16 +1,17 @@
 #pragma once
-// Where yaml-cpp says something happened, as a 1-based SourceLocation.
-#include <yaml-cpp/mark.h>
+// Where the YAML reader says something happened, as a 1-based SourceLocation.
+#include <string>
 
+#include "reconcile/config/yaml_events.hpp"
 #include "reconcile/model/diagnostics.hpp"
 
 namespace reconcile {
 
-inline SourceLocation yaml_location(const std::string& file, const YAML::Mark& mark) {
+inline SourceLocation yaml_location(const std::string& file, const YamlMark& mark) {
     SourceLocation where{file};
-    if (!mark.is_null() && mark.line >= 0) {
-        where.line = mark.line + 1;
-        where.column = mark.column + 1;
+    if (mark.known()) {
+        where.line = mark.line;
+        where.column = mark.column;
     }
     return where;
 }

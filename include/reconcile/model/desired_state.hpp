@@ -1,9 +1,10 @@
 #pragma once
 // The desired-state model: what the YAML documents in the repository say.
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "reconcile/model/diagnostics.hpp"
@@ -29,6 +30,43 @@ struct SecretRef {
     std::optional<SecretValue> value;    // the expanded text; nullopt when a variable is unset
 };
 
+// JSON pointer -> where that key or value was written, for one document. Compact: the file name
+// is stored once and the pointers in one buffer, each entry 16 bytes (a document of 9.5 KB
+// records a few hundred pointers). Entries are appended while reading and sorted once by
+// finish(); a pointer recorded twice keeps its last position.
+class LocationMap {
+public:
+    void set_file(std::string file) { file_ = std::move(file); }
+    const std::string& file() const { return file_; }
+    void add(std::string_view pointer, int line, int column);
+    // Sorts for look-ups; add() after it is allowed (look-ups then scan the unsorted tail).
+    void finish();
+    std::optional<SourceLocation> find(std::string_view pointer) const;
+    std::size_t size() const { return entries_.size(); }
+    bool empty() const { return entries_.empty(); }
+
+    // `locations["/uuid"] = SourceLocation{...}`: tests and fixtures write single entries so.
+    struct Slot {
+        LocationMap& map;
+        std::string pointer;
+        Slot& operator=(const SourceLocation& where);
+    };
+    Slot operator[](std::string_view pointer) { return Slot{*this, std::string(pointer)}; }
+
+private:
+    struct Entry {
+        std::uint32_t offset;
+        std::uint32_t length;
+        std::int32_t line;
+        std::int32_t column;
+    };
+    std::string_view key(const Entry& e) const { return std::string_view(text_).substr(e.offset, e.length); }
+    std::string file_;
+    std::string text_;
+    std::vector<Entry> entries_;
+    std::size_t sorted_ = 0;  // entries_[0, sorted_) are sorted by pointer
+};
+
 struct DesiredAgent {
     std::string name;                    // trimmed, as the API will store it
     std::optional<std::string> uuid;     // `uuid:` pins the document to a live agent
@@ -39,7 +77,7 @@ struct DesiredAgent {
     // JSON pointer (into body) -> where that key/value was written. "" = the document itself.
     // Array elements are recorded too ("/guidelines/0"), and so are the reconciler keys
     // ("/uuid", "/channels/call/phone_number") although they are not in the body.
-    std::unordered_map<std::string, SourceLocation> locations;
+    LocationMap locations;
     std::vector<SecretRef> secrets;
     // `ignore:` field paths the dashboard owns ("status", "routing_rules[*].is_active").
     std::vector<std::string> ignore_fields;
