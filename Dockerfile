@@ -3,7 +3,7 @@
 FROM debian:bookworm AS build
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      cmake ninja-build g++ pkg-config libyaml-cpp-dev libboost1.81-dev libboost-json1.81-dev \
+      cmake ninja-build g++ pkg-config libfyaml-dev libyaml-cpp-dev libboost1.81-dev libboost-json1.81-dev \
       libssl-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev tzdata \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
@@ -15,7 +15,7 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRECONCILE_BUILD_T
 FROM debian:bookworm-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      ca-certificates libyaml-cpp0.7 libboost-json1.81.0 libssl3 libspdlog1.10 libfmt9 git \
+      ca-certificates libfyaml0 libboost-json1.81.0 libssl3 libspdlog1.10 libfmt9 git \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 reconcile
 COPY --from=build /build/reconcile /usr/local/bin/reconcile

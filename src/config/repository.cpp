@@ -192,6 +192,17 @@ void handle_key(const std::string& key, const ConfigDocument& doc, RepositoryFil
     }
 }
 
+std::string special_file(fs::file_type type) {
+    switch (type) {
+        case fs::file_type::fifo: return "cannot read file: a FIFO, not a regular file; refused";
+        case fs::file_type::socket: return "cannot read file: a socket, not a regular file; refused";
+        case fs::file_type::block:
+        case fs::file_type::character: return "cannot read file: a device, not a regular file; refused";
+        case fs::file_type::not_found: return "cannot read file: a symbolic link to nothing";
+        default: return "cannot read file: not a regular file; refused";
+    }
+}
+
 // The resolved path is inside the resolved root (symbolic links followed).
 std::optional<std::string> outside_root(const fs::path& canonical_root, const fs::path& path) {
     std::error_code ec;
@@ -288,9 +299,13 @@ std::string expand(const fs::path& root, const std::string& pattern, std::map<st
             continue;
         }
         if (!any_depth && it.depth() >= max_depth && it->is_directory(ec)) it.disable_recursion_pending();
-        if (!it->is_regular_file(ec)) continue;
+        const auto type = it->status(ec).type();  // symbolic links followed
+        if (type == fs::file_type::directory) continue;
         std::string rel = it->path().lexically_relative(root).generic_string();
-        if (glob_match_path(pattern, rel)) found.emplace(rel, it->path());
+        if (!glob_match_path(pattern, rel)) continue;
+        // A FIFO, a device, a socket or a dangling link the pattern names: refused, never opened.
+        if (type != fs::file_type::regular) diags.push_back(make_error(SourceLocation{rel}, special_file(type)));
+        else found.emplace(rel, it->path());
     }
     return {};
 }

@@ -181,7 +181,7 @@ TEST_CASE("document builder: a billion-laughs document is refused before it is e
     REQUIRE(doc);
     CHECK(doc->refused);
     CHECK(format_all(c.diags) == "bomb.yaml:1:1: error: document expands to more than 1000000 nodes (YAML aliases?)\n");
-    CHECK(elapsed < std::chrono::milliseconds(500));
+    CHECK(elapsed < std::chrono::seconds(3));  // at most max_nodes are built, then refused
 }
 
 TEST_CASE("document builder: aliases replay their anchor under the schema of the place they are used") {
@@ -250,7 +250,7 @@ TEST_CASE("file reader: size limit, directories and FIFOs refused without blocki
     CHECK(read_bounded_file(dir.path / "missing.yaml", 100).error() == "cannot read file: No such file or directory");
 }
 
-TEST_CASE("repository: a symbolic link out of the repository is refused, naming the file; FIFOs skipped") {
+TEST_CASE("repository: a symbolic link out of the repository is refused, naming the file; so is a FIFO") {
     TempDir outside("reconcile_outside_test");
     outside.write("secret.yaml", "name: Secret\n");
     TempDir dir("reconcile_boundary_test");
@@ -262,6 +262,7 @@ TEST_CASE("repository: a symbolic link out of the repository is refused, naming 
     fs::create_directories(dir.path / "agents/dir.yaml");
     auto repo = discover_repository(dir.path);
     CHECK(format_all(repo.diagnostics) ==
+          "agents/pipe.yaml: error: cannot read file: a FIFO, not a regular file; refused\n"
           "agents/leak.yaml: error: a symbolic link to a file outside the repository; refused (files must be inside "
           "the repository)\n");
     std::vector<std::string> names;
