@@ -40,6 +40,20 @@ bool is_core_tag(std::string_view tag) {
            name == "map" || name == "seq";
 }
 
+// RFC 6901: '/' + the key with '~' and '/' escaped, appended in place.
+void append_token(std::string& pointer, std::string_view key) {
+    pointer += '/';
+    if (key.find_first_of("~/") == std::string_view::npos) {
+        pointer += key;
+        return;
+    }
+    for (char c : key) {
+        if (c == '~') pointer += "~0";
+        else if (c == '/') pointer += "~1";
+        else pointer += c;
+    }
+}
+
 bool forces_string(std::string_view tag) { return tag == "!" || tag == "tag:yaml.org,2002:str"; }
 
 bool is_quoted(const YamlEvent& e) { return e.style != YamlScalarStyle::Plain || forces_string(e.tag); }
@@ -339,7 +353,7 @@ std::optional<json::value> DocumentBuilder::Impl::build_map(YamlMark mark, const
             continue;
         }
         const std::size_t base = ptr.size();
-        ptr = pointer_append(ptr, *key);
+        append_token(ptr, *key);
         doc->locations.add(ptr, kmark.line, kmark.column);
         const YamlEvent& v = pull();
         if (opt.record_value_locations && v.mark.known()) doc->value_locations.add(ptr, v.mark.line, v.mark.column);

@@ -49,22 +49,42 @@ YamlEventKind to_kind(fy_event_type t) {
 
 }  // namespace
 
-std::optional<YamlTextProblem> yaml_text_problem(std::string_view text) {
-    const std::size_t end = invalid_utf8_offset(text).value_or(text.size());
+namespace {
+
+bool forbidden_control(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F; }
+
+// 1-based line and column (in characters) of byte `offset`.
+YamlMark mark_at(std::string_view text, std::size_t offset) {
     int line = 1, column = 1;
-    for (std::size_t i = 0; i <= end && i < text.size(); ++i) {
+    for (std::size_t i = 0; i < offset; ++i) {
         auto c = static_cast<unsigned char>(text[i]);
-        if (i == end) return YamlTextProblem{{line, column}, "malformed YAML: the text is not valid UTF-8"};
-        if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
-            char code[8];
-            std::snprintf(code, sizeof code, "U+%04X", c);
-            return YamlTextProblem{{line, column}, std::string("malformed YAML: control character ") + code +
-                                                       " is not allowed (is this a text file?)"};
-        }
         if (c == '\n') line++, column = 1;
         else if ((c & 0xC0) != 0x80) ++column;  // count characters, not UTF-8 continuation bytes
     }
-    return std::nullopt;
+    return {line, column};
+}
+
+}  // namespace
+
+std::optional<YamlTextProblem> yaml_text_problem(std::string_view text) {
+    // One tight pass; positions are computed only for a problem.
+    bool high = false;
+    std::size_t control = text.size();
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        auto c = static_cast<unsigned char>(text[i]);
+        high |= c >= 0x80;
+        if (forbidden_control(c)) {
+            control = i;
+            break;
+        }
+    }
+    const std::size_t bad_utf8 = high ? invalid_utf8_offset(text.substr(0, control)).value_or(text.size()) : text.size();
+    if (bad_utf8 < control) return YamlTextProblem{mark_at(text, bad_utf8), "malformed YAML: the text is not valid UTF-8"};
+    if (control == text.size()) return std::nullopt;
+    char code[8];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned char>(text[control]));
+    return YamlTextProblem{mark_at(text, control), std::string("malformed YAML: control character ") + code +
+                                                       " is not allowed (is this a text file?)"};
 }
 
 YamlEventReader::YamlEventReader(std::string_view text) {
