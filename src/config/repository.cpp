@@ -57,7 +57,7 @@ struct ConfigDocument {
     BuiltDocument built;
     // Where the key of `pointer` (or the array item) was written.
     SourceLocation key(std::string_view pointer) const {
-        return built.locations.find(pointer).value_or(SourceLocation{built.locations.file()});
+        return built.locations.find(pointer).value_or(SourceLocation{std::string(kConfigFile)});
     }
     // Where the value at `pointer` was written; the key's position when it has none (empty).
     SourceLocation value_at(std::string_view pointer) const {

@@ -30,14 +30,14 @@ struct SecretRef {
     std::optional<SecretValue> value;    // the expanded text; nullopt when a variable is unset
 };
 
-// JSON pointer -> where that key or value was written, for one document. Compact: the file name
-// is stored once and the pointers in one buffer, each entry 16 bytes (a document of 9.5 KB
-// records a few hundred pointers). Entries are appended while reading and sorted once by
-// finish(); a pointer recorded twice keeps its last position.
+// JSON pointer -> where that key or value was written, for one document. Compact: file names
+// are stored once (a document merged with a base holds positions in both files) and the
+// pointers in one buffer, each entry 20 bytes. Entries are appended while reading and sorted
+// once by finish(); a pointer recorded twice keeps its last position.
 class LocationMap {
 public:
-    void set_file(std::string file) { file_ = std::move(file); }
-    const std::string& file() const { return file_; }
+    // The file of the positions add() records.
+    void set_file(const std::string& file);
     void add(std::string_view pointer, int line, int column);
     // Sorts for look-ups; add() after it is allowed (look-ups then scan the unsorted tail).
     void finish();
@@ -45,7 +45,7 @@ public:
     std::size_t size() const { return entries_.size(); }
     bool empty() const { return entries_.empty(); }
 
-    // `locations["/uuid"] = SourceLocation{...}`: tests and fixtures write single entries so.
+    // `locations["/uuid"] = SourceLocation{...}`: sets one entry (any file).
     struct Slot {
         LocationMap& map;
         std::string pointer;
@@ -53,15 +53,39 @@ public:
     };
     Slot operator[](std::string_view pointer) { return Slot{*this, std::string(pointer)}; }
 
+    // Iteration, in storage order: (pointer, location) pairs made on the fly.
+    class const_iterator {
+    public:
+        const_iterator(const LocationMap* m, std::size_t i) : map_(m), i_(i) {}
+        std::pair<std::string_view, SourceLocation> operator*() const { return map_->at(i_); }
+        const_iterator& operator++() {
+            ++i_;
+            return *this;
+        }
+        bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
+        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+    private:
+        const LocationMap* map_;
+        std::size_t i_;
+    };
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, entries_.size()}; }
+
 private:
     struct Entry {
         std::uint32_t offset;
         std::uint32_t length;
         std::int32_t line;
         std::int32_t column;
+        std::uint32_t file;  // index into files_
     };
     std::string_view key(const Entry& e) const { return std::string_view(text_).substr(e.offset, e.length); }
-    std::string file_;
+    std::pair<std::string_view, SourceLocation> at(std::size_t i) const;
+    SourceLocation location(const Entry& e) const { return SourceLocation{files_[e.file], e.line, e.column}; }
+    std::uint32_t file_index(const std::string& file);
+    std::vector<std::string> files_;
+    std::uint32_t current_file_ = 0;
     std::string text_;
     std::vector<Entry> entries_;
     std::size_t sorted_ = 0;  // entries_[0, sorted_) are sorted by pointer

@@ -232,8 +232,13 @@ TEST_CASE("location map: sorted once, last position of a pointer wins, unsorted 
     CHECK(m.size() == 2);
     CHECK(m.find("/b")->str() == "f.yaml:3:1");
     CHECK_FALSE(m.find("/c"));
-    m["/c"] = SourceLocation{"f.yaml", 9, 2};
-    CHECK(m.find("/c")->str() == "f.yaml:9:2");
+    m["/c"] = SourceLocation{"base.yaml", 9, 2};
+    CHECK(m.find("/c")->str() == "base.yaml:9:2");
+    m.add("/d", 4, 4);  // still in the map's own file
+    CHECK(m.find("/d")->str() == "f.yaml:4:4");
+    std::string all;
+    for (const auto& [pointer, where] : m) all += std::string(pointer) + "=" + where.str() + " ";
+    CHECK(all == "/a=f.yaml:1:1 /b=f.yaml:3:1 /c=base.yaml:9:2 /d=f.yaml:4:4 ");
 }
 
 TEST_CASE("file reader: size limit, directories and FIFOs refused without blocking") {
