@@ -10,6 +10,7 @@
 namespace reconcile::cli {
 
 int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c) {
+    if (!require_environment(console, g)) return kExitError;
     auto repo = load_repo(console, g, /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
     if (!repo) return kExitError;
     if (!filter_agents(console, repo->loaded.state, c.agents)) return kExitError;

@@ -14,9 +14,17 @@ int cmd_export(Console& console, const GlobalOptions& g, const CommandOptions& c
         console.error("export needs --out-dir DIR");
         return kExitError;
     }
+    if (!require_environment(console, g)) return kExitError;
     std::optional<std::string> config_url;
-    if (std::filesystem::exists(std::filesystem::path(g.repo) / "reconcile.yaml"))
-        config_url = discover_repository(g.repo).config.api_url;
+    const auto environment = requested_environment(g);
+    if (environment || std::filesystem::exists(std::filesystem::path(g.repo) / "reconcile.yaml")) {
+        auto files = discover_repository(g.repo, environment);
+        if (environment && has_errors(files.diagnostics)) {  // e.g. an unknown --env
+            print_diagnostics(console, files.diagnostics);
+            return kExitError;
+        }
+        config_url = files.config.api_url;
+    }
     auto conn = connect(console, g, config_url);
     if (!conn) return kExitError;
     auto live = fetch_live(console, *conn->api, /*need_numbers=*/true);

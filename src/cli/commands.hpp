@@ -10,5 +10,6 @@ int cmd_plan(Console& console, const GlobalOptions& g, const CommandOptions& c);
 int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c);
 int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c);
 int cmd_export(Console& console, const GlobalOptions& g, const CommandOptions& c);
+int cmd_init(Console& console, const GlobalOptions& g, const CommandOptions& c);
 
 }  // namespace reconcile::cli

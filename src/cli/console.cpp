@@ -5,11 +5,27 @@
 
 #include <iostream>
 #include <mutex>
+#include <random>
 
 #include "options.hpp"
 #include "reconcile/util/utf8.hpp"
 
 namespace reconcile::cli {
+
+void draw_color_marker() {
+    // Four code points of Supplementary Private Use Area-A: valid UTF-8, 2^63 choices.
+    std::random_device rd;
+    std::string marker;
+    for (int k = 0; k < 4; ++k) {
+        const char32_t cp = 0xF0000 + (rd() % 0xFFFE);
+        marker += static_cast<char>(0xF0 | (cp >> 18));
+        marker += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        marker += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        marker += static_cast<char>(0x80 | (cp & 0x3F));
+    }
+    set_trusted_sgr_marker(std::move(marker));
+}
+
 
 namespace {
 

@@ -24,6 +24,10 @@ struct Console {
 
 void print_diagnostics(Console& console, const Diagnostics& diags);
 
+// Draws this run's marker for the tool's own colour codes (util/utf8 trusted_sgr), so a value
+// cannot forge one. Called once at start-up, before anything is rendered.
+void draw_color_marker();
+
 // spdlog writes through the console's redactor, at the level -v/-vv/--log-level ask for.
 void setup_logging(const GlobalOptions& g, const Redactor& redactor);
 

@@ -12,12 +12,14 @@ inline constexpr int kExitInterrupted = 130;
 
 struct GlobalOptions {
     std::string repo = ".";
+    std::string env;  // --env: an environment of reconcile.yaml (default: $RECONCILE_ENV)
     std::string api_url;
     std::string token_file;
     std::string ca_file;
     int verbosity = 0;
     std::string log_level;
     bool no_color = false;
+    std::string color = "auto";  // always, never, auto (a terminal, TERM not dumb, NO_COLOR unset)
     double timeout_s = 60;
     double connect_timeout_s = 10;
     int max_attempts = 5;
@@ -36,6 +38,8 @@ struct CommandOptions {
     std::vector<std::string> agents;
     std::string plan_file;
     std::string out_dir;
+    std::string init_dir;           // init: where to write (default: the current directory)
+    std::string init_ci = "github";  // init: github, gitlab or none
 };
 
 }  // namespace reconcile::cli

@@ -35,18 +35,61 @@ void check_values(LoadResult& loaded) {
     loaded.diagnostics.insert(loaded.diagnostics.end(), found.begin(), found.end());
 }
 
+std::optional<std::string> requested_environment(const GlobalOptions& g) {
+    if (!g.env.empty()) return g.env;
+    return process_setting("RECONCILE_ENV");
+}
+
+bool require_environment(Console& console, const GlobalOptions& g) {
+    if (requested_environment(g)) return true;
+    auto files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal());
+    if (files.config.environments.empty()) return true;
+    console.error("reconcile.yaml declares environments (" + environment_names(files.config.environments) +
+                  "): choose one with --env NAME (or RECONCILE_ENV=NAME)");
+    return false;
+}
+
+namespace {
+
+void tag_diagnostics(Diagnostics& diags, const std::string& environment) {
+    for (auto& d : diags) d.message += " [environment " + environment + "]";
+}
+
+}  // namespace
+
 std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
-                                    bool warnings_are_errors) {
+                                    bool warnings_are_errors, const RepoScope* scope) {
+    const auto environment = scope ? scope->environment : requested_environment(g);
+    const bool tag = scope && scope->tag && environment;
     LoadedRepo repo;
-    repo.files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal());
+    repo.files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal(), environment);
+    if (tag) tag_diagnostics(repo.files.diagnostics, *environment);
     print_diagnostics(console, repo.files.diagnostics);
     if (has_errors(repo.files.diagnostics)) return std::nullopt;
+    // An empty result is never a silent success: a wrong --repo or glob would otherwise plan
+    // "No changes" (or, with --prune, delete the workspace).
+    std::error_code ec;
+    if (!std::filesystem::is_directory(repo.files.config.root, ec)) {
+        console.error("--repo " + g.repo + ": no such directory");
+        return std::nullopt;
+    }
+    if (repo.files.files.empty()) {
+        std::string globs;
+        for (const auto& p : repo.files.config.include) globs += (globs.empty() ? "" : ", ") + p;
+        console.error("no agent files under " + g.repo + (environment ? " for environment " + *environment : "") +
+                      "; include globs: " + globs);
+        return std::nullopt;
+    }
     LoadOptions options;
+    options.environment = repo.files.config.environment;
+    if (environment)
+        spdlog::info("environment {}: {} agent file(s)", *environment, repo.files.files.size());
     options.getenv = process_env;
     options.unset_env_is_error = unset_env_is_error;
     options.api_token = std::string(php_trim(process_setting("MIHU_API_TOKEN").value_or("")));
     repo.loaded = load_files(repo.files.files, repo.files.config.root, Schema::agent(), options);
     check_values(repo.loaded);
+    if (tag) tag_diagnostics(repo.loaded.diagnostics, *environment);
     for (const auto& s : repo.loaded.state.secret_values) console.redactor.add(s.reveal());
     print_diagnostics(console, repo.loaded.diagnostics);
     bool failed = has_errors(repo.loaded.diagnostics);
@@ -55,7 +98,13 @@ std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bo
         std::size_t errors = 0, warnings = 0;
         for (const auto& d : repo.loaded.diagnostics) (d.severity == Severity::Error ? errors : warnings)++;
         console.err(std::to_string(errors) + " error(s), " + std::to_string(warnings) + " warning(s) in " +
-                    std::to_string(repo.loaded.state.files.size()) + " file(s)\n");
+                    std::to_string(repo.loaded.state.files.size()) + " file(s)" +
+                    (environment ? " (environment " + *environment + ")" : std::string()) + "\n");
+        return std::nullopt;
+    }
+    if (repo.loaded.state.agents.empty()) {
+        console.error("no agent documents in the " + std::to_string(repo.files.files.size()) +
+                      " agent file(s) under " + g.repo + " (every document is empty)");
         return std::nullopt;
     }
     return repo;
@@ -215,6 +264,7 @@ bool write_file(Console& console, const std::string& path, const std::string& co
 
 // validate + fetch + diff; prints errors. Used by plan and apply.
 std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions& g, const CommandOptions& c) {
+    if (!require_environment(console, g)) return std::nullopt;
     auto repo = load_repo(console, g, /*unset_env_is_error=*/true, /*warnings_are_errors=*/false);
     if (!repo) return std::nullopt;
     if (!filter_agents(console, repo->loaded.state, c.agents)) return std::nullopt;

@@ -20,9 +20,23 @@ struct LoadedRepo {
     LoadResult loaded;
 };
 
+// The environment named by --env, else by RECONCILE_ENV; nullopt when neither names one.
+std::optional<std::string> requested_environment(const GlobalOptions& g);
+
+// In a repository whose reconcile.yaml declares environments, plan, apply, drift and export
+// work on one: false (after printing the choices) when none is named.
+bool require_environment(Console& console, const GlobalOptions& g);
+
+// Which environment load_repo works on, when not the requested one; `tag` adds its name to
+// every diagnostic (validate checks every environment in one run).
+struct RepoScope {
+    std::optional<std::string> environment;
+    bool tag = false;
+};
+
 // Discover and load the repository. Returns nullopt (after printing) on errors.
 std::optional<LoadedRepo> load_repo(Console& console, const GlobalOptions& g, bool unset_env_is_error,
-                                    bool warnings_are_errors);
+                                    bool warnings_are_errors, const RepoScope* scope = nullptr);
 
 // Keep only the named agents; an unknown name is an error.
 bool filter_agents(Console& console, DesiredState& state, const std::vector<std::string>& names);

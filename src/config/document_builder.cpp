@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <unordered_map>
 
+#include "reconcile/config/vars.hpp"
 #include "reconcile/config/yaml_scalar.hpp"
 #include "reconcile/util/text.hpp"
 
@@ -360,7 +361,7 @@ std::optional<json::value> DocumentBuilder::Impl::build_map(YamlMark mark, const
         if (auto value = build(v, child, kmark, depth + 1)) obj.insert_or_assign(*key, std::move(*value));
         ptr.resize(base);
     }
-    if (s) {
+    if (s && (opt.root_required_fields || !ptr.empty())) {
         for (const auto& r : s->required)
             if (!seen.contains(r)) error(mark, prefix() + "missing required field `" + r + "`");
     }
@@ -438,7 +439,8 @@ std::optional<json::value> DocumentBuilder::Impl::typed_scalar(const YamlEvent& 
     }
     if (!r.value.is_string()) return std::move(r.value);
     if (auto replaced = rep.string_value(e.text, ptr, where(at))) r.value = json::string(*replaced);
-    if (!s.enum_values.empty() &&
+    // A `${var:}` is checked once substituted (config/vars.cpp).
+    if (!s.enum_values.empty() && !mentions_var_reference(e.text) &&
         std::find(s.enum_values.begin(), s.enum_values.end(), e.text) == s.enum_values.end()) {
         std::string allowed;
         for (const auto& v : s.enum_values) allowed += (allowed.empty() ? "" : ", ") + v;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <tuple>
 
+#include "reconcile/config/bases.hpp"
 #include "reconcile/config/document_builder.hpp"
 #include "reconcile/config/file_reader.hpp"
 #include "reconcile/config/reconciler_keys.hpp"
@@ -24,9 +25,11 @@ namespace {
 
 // What one file gives; files are read in parallel and their results merged in file order.
 struct FileResult {
-    std::vector<DesiredAgent> agents;
+    std::vector<DesiredAgent> agents;  // as built; then after the post-passes
     Diagnostics diagnostics;
     std::vector<SecretValue> secret_values;
+    std::size_t errors = 0;  // counted against LoadOptions::max_errors
+    bool stopped = false;
 };
 
 // Collects one file's diagnostics with its error budget, and substitutes `${env:}` in the
@@ -36,17 +39,17 @@ public:
     FileReporter(const LoadOptions& options, FileResult& out) : options_(options), out_(out) {}
 
     bool error(const SourceLocation& where, std::string message) override {
-        if (stopped_) return false;
-        if (++errors_ > options_.max_errors) {
+        if (out_.stopped) return false;
+        if (++out_.errors > options_.max_errors) {
             out_.diagnostics.push_back(make_error(where, "too many errors; the rest of this file is not checked"));
-            stopped_ = true;
+            out_.stopped = true;
             return false;
         }
         out_.diagnostics.push_back(make_error(where, std::move(message)));
         return true;
     }
     void warning(const SourceLocation& where, std::string message) override {
-        if (!stopped_) out_.diagnostics.push_back(make_warning(where, std::move(message)));
+        if (!out_.stopped) out_.diagnostics.push_back(make_warning(where, std::move(message)));
     }
     // A malformed file gives that error alone, as a file the parser refuses as a whole: what
     // was read before it (the documents, their errors) is dropped.
@@ -56,14 +59,14 @@ public:
         out_.secret_values.clear();
         secrets_.clear();
         out_.diagnostics.push_back(make_error(where, std::move(message)));
-        stopped_ = true;
+        out_.stopped = true;
     }
     std::optional<std::string> string_value(std::string_view text, const std::string& pointer,
                                             const SourceLocation& where) override {
         if (text.find("${env:") == std::string_view::npos) return std::nullopt;
         return substitute(std::string(text), pointer, where);
     }
-    bool stopped() const { return stopped_; }
+    bool stopped() const { return out_.stopped; }
     // The SecretRefs of the document just built.
     std::vector<SecretRef> take_secrets() { return std::exchange(secrets_, {}); }
 
@@ -80,8 +83,6 @@ private:
     const LoadOptions& options_;
     FileResult& out_;
     std::vector<SecretRef> secrets_;
-    std::size_t errors_ = 0;
-    bool stopped_ = false;
 };
 
 bool FileReporter::refuses_token(const EnvExpansion& e, const std::string& text, const std::string& field,
@@ -134,34 +135,65 @@ std::optional<std::string> FileReporter::substitute(const std::string& text, con
     return std::nullopt;
 }
 
-// JSON post-passes on one built document: reconciler keys, then the name.
-void load_document(BuiltDocument&& doc, const Schema& schema, FileReporter& reporter, FileResult& out) {
+// A built document as a DesiredAgent, before the post-passes (nothing for a refused one).
+void keep_document(BuiltDocument&& doc, FileReporter& reporter, FileResult& out) {
     DesiredAgent agent;
     agent.where = doc.where;
     agent.locations = std::move(doc.locations);
     agent.secrets = reporter.take_secrets();
     if (doc.refused || !doc.value.is_object()) return;  // refused, or mistyped: reported
     agent.body = std::move(doc.value.get_object());
+    out.agents.push_back(std::move(agent));
+}
+
+// JSON post-passes on one document: bases (`extends`) and `${var:}`, reconciler keys, the name.
+// False when the document is not kept.
+bool finish_document(DesiredAgent& agent, const Schema& schema, const LoadOptions& options, FileReporter& reporter,
+                     FileResult& out) {
+    if (options.base_document) return true;  // merged under agent documents by config/bases.cpp
+    LoadResult composed;  // what the bases and vars report, moved into this file's results
+    compose_document(agent, schema, options, composed);
+    for (auto& d : composed.diagnostics) {
+        if (d.severity == Severity::Error) reporter.error(d.where, std::move(d.message));
+        else reporter.warning(d.where, std::move(d.message));
+    }
+    for (auto& v : composed.state.secret_values)
+        if (std::find(out.secret_values.begin(), out.secret_values.end(), v) == out.secret_values.end())
+            out.secret_values.push_back(std::move(v));
     auto error = [&](const SourceLocation& where, std::string message) { reporter.error(where, std::move(message)); };
     extract_reconciler_keys(agent, schema, error);
     auto* name = agent.body.if_contains("name");
-    if (!name || !name->is_string()) return;  // missing or mistyped: reported while typing
+    if (!name || !name->is_string()) return false;  // missing or mistyped: reported while typing
     agent.name = std::string(php_trim(name->get_string()));
     for (const auto& s : agent.secrets) {
         if (s.pointer == "/name") {
             error(agent.location_of("/name"),
                   "`name` cannot reference ${env:}: the name is shown in every plan, log and report; write it out");
-            return;
+            return false;
         }
     }
     if (agent.name.empty()) {
         error(agent.location_of("/name"), "`name` is empty");
-        return;
+        return false;
     }
-    if (reporter.stopped()) return;
     // A document with errors elsewhere is still kept when it has a name, so that the
     // cross-document checks see it; callers plan nothing while has_errors() holds.
-    out.agents.push_back(std::move(agent));
+    return !reporter.stopped();
+}
+
+// The post-passes of every document of a file, in order (sequential: bases are shared).
+void finish_file(FileResult& file, const Schema& schema, const LoadOptions& options) {
+    FileReporter reporter(options, file);
+    std::vector<DesiredAgent> kept;
+    for (auto& agent : file.agents) {
+        if (reporter.stopped()) break;
+        if (finish_document(agent, schema, options, reporter, file)) kept.push_back(std::move(agent));
+    }
+    file.agents = std::move(kept);
+    // In source order (checks made after building a document come out of order otherwise).
+    std::stable_sort(file.diagnostics.begin(), file.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
+    });
 }
 
 void load_text(std::string_view text, const std::string& display_name, const Schema& schema,
@@ -181,16 +213,13 @@ void load_text(std::string_view text, const std::string& display_name, const Sch
     build.schema = &schema;
     build.limits = BuildLimits{options.max_depth, options.max_nodes, options.max_documents};
     build.root_mapping_error = "an agent document must be a mapping of fields";
+    build.root_required_fields = !options.base_document;  // a base needs no `name`
     DocumentBuilder builder(text, display_name, std::move(build), reporter);
     while (!reporter.stopped()) {
         auto doc = builder.next();
         if (!doc) break;
-        load_document(std::move(*doc), schema, reporter, out);
+        keep_document(std::move(*doc), reporter, out);
     }
-    // In source order (checks made after building a document come out of order otherwise).
-    std::stable_sort(out.diagnostics.begin(), out.diagnostics.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        return std::pair(a.where.line, a.where.column) < std::pair(b.where.line, b.where.column);
-    });
 }
 
 void merge(FileResult&& file, LoadResult& out) {
@@ -245,6 +274,7 @@ void load_yaml_text(std::string_view text, const std::string& display_name, cons
                     const LoadOptions& options, LoadResult& out) {
     FileResult file;
     load_text(text, display_name, schema, options, file);
+    finish_file(file, schema, options);
     merge(std::move(file), out);
 }
 
@@ -258,13 +288,19 @@ LoadResult load_files(const std::vector<fs::path>& files, const fs::path& repo_r
     parallel_for(list.size(), options.threads, [&](std::size_t i) {
         digests[i] = load_one_file(list[i].first, list[i].second, schema, options, results[i]);
     });
+    // The post-passes in file order, on one thread: bases are read once and shared.
+    BaseResolver bases(repo_root, schema, options, files);
+    LoadOptions with_bases = options;
+    if (!with_bases.bases) with_bases.bases = &bases;
     LoadResult result;
     std::string digest_input;
     for (std::size_t i = 0; i < list.size(); ++i) {
         result.state.files.push_back(list[i].first);
         digest_input += list[i].first + '\0' + digests[i] + '\0';
+        finish_file(results[i], schema, with_bases);
         merge(std::move(results[i]), result);
     }
+    bases.finish(result, digest_input);
     check_duplicates(result);
     result.state.inputs_digest = sha256_hex(digest_input);
     return result;

@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "reconcile/config/document_builder.hpp"
+#include "reconcile/config/environments.hpp"
 #include "reconcile/config/file_reader.hpp"
 #include "reconcile/model/field_pattern.hpp"
 #include "reconcile/model/schema.hpp"
@@ -172,14 +173,29 @@ void handle_prune(const ConfigDocument& doc, RepositoryFiles& out) {
     }
 }
 
+// `environments:` (config/environments.cpp), given its JSON and the positions under it.
+void handle_environments(const ConfigDocument& doc, RepositoryFiles& out) {
+    const auto locate = [&](std::string_view pointer) {
+        // The pointer is relative to `environments`; an unwritten one takes its nearest ancestor's.
+        std::string p = "/environments" + std::string(pointer);
+        while (true) {
+            if (auto found = doc.built.locations.find(p)) return *found;
+            if (p == "/environments") return doc.key(p);
+            p.resize(p.rfind('/'));
+        }
+    };
+    out.config.environments = parse_environments(doc.value.at("environments"), locate, out.diagnostics);
+}
+
 // One handler per key of reconcile.yaml, each on the JSON value with the document's positions.
 void handle_key(const std::string& key, const ConfigDocument& doc, RepositoryFiles& out, IncludePositions& positions) {
-    static const std::vector<std::string> kKeys = {"include", "api_url", "ignore", "prune"};
+    static const std::vector<std::string> kKeys = {"include", "api_url", "ignore", "prune", "environments"};
     const auto kloc = doc.key(pointer_append("", key));
     if (key == "include") handle_include(doc, out, positions);
     else if (key == "api_url") handle_api_url(doc, out);
     else if (key == "ignore") handle_ignore(doc, out);
     else if (key == "prune") handle_prune(doc, out);
+    else if (key == "environments") handle_environments(doc, out);
     else if (key == "extends") {
         // Reserved (RepositoryConfig::extends): refuse rather than silently ignore it.
         out.diagnostics.push_back(make_error(kloc, "`extends` is reserved and not supported yet"));
@@ -187,7 +203,7 @@ void handle_key(const std::string& key, const ConfigDocument& doc, RepositoryFil
         std::string msg = "unknown key `" + key + "` in reconcile.yaml";
         auto suggestion = nearest_name(key, kKeys);
         if (!suggestion.empty()) msg += "; did you mean `" + suggestion + "`?";
-        else msg += " (known keys: include, api_url, ignore, prune)";
+        else msg += " (known keys: include, api_url, ignore, prune, environments)";
         out.diagnostics.push_back(make_error(kloc, std::move(msg)));
     }
 }
@@ -310,12 +326,36 @@ std::string expand(const fs::path& root, const std::string& pattern, std::map<st
     return {};
 }
 
+// The chosen environment's `include` replaces the repository's.
+void select_environment(const std::string& name, RepositoryFiles& out, IncludePositions& positions) {
+    auto found = find_environment(out.config.environments, name);
+    if (!found) {
+        out.diagnostics.push_back(make_error(SourceLocation{std::string(kConfigFile)}, "--env: " + found.error()));
+        return;
+    }
+    out.config.environment = **found;
+    const auto& env = out.config.environment;
+    if (!env->include) return;
+    out.config.include.clear();
+    positions = IncludePositions{env->include_key, {}};
+    for (const auto& [text, where] : *env->include) {
+        std::string problem;
+        if (auto p = clean_pattern(text, problem)) {
+            out.config.include.push_back(*p);
+            positions.patterns.emplace(*p, where);
+        } else {
+            out.diagnostics.push_back(make_error(where, "include pattern `" + text + "` " + problem));
+        }
+    }
+}
+
 }  // namespace
 
-RepositoryFiles discover_repository(const fs::path& root) {
+RepositoryFiles discover_repository(const fs::path& root, const std::optional<std::string>& environment) {
     RepositoryFiles out;
     out.config.root = root;
-    const auto positions = read_config(root, out);
+    auto positions = read_config(root, out);
+    if (environment) select_environment(*environment, out, positions);
 
     std::map<std::string, fs::path> found;  // relative path -> absolute; sorted, deduplicated
     for (const auto& pattern : out.config.include) {

@@ -6,6 +6,7 @@
 
 #include "reconcile/engine/normalize.hpp"
 #include "reconcile/report/line_diff.hpp"
+#include "reconcile/report/value_lines.hpp"
 #include "reconcile/util/text.hpp"
 #include "reconcile/util/utf8.hpp"
 
@@ -87,7 +88,7 @@ public:
         } else if (v.is_array()) {
             out_.push_back("+ " + path + ": " + (v.get_array().empty() ? std::string("[]") : items_count(v)));
             const auto& a = v.get_array();
-            for (std::size_t i = 0; i < a.size(); ++i) out_.push_back("+    [" + std::to_string(i) + "] " + one_line(a[i]));
+            for (std::size_t i = 0; i < a.size(); ++i) item('+', "   [" + std::to_string(i) + "]", a[i]);
         } else {
             out_.push_back("+ " + path + ": " + one_line(v));
         }
@@ -107,7 +108,9 @@ public:
                 // An item only one side has: "-" or "+" depending on which side shows first.
                 const bool only_live = i >= desired.size();
                 const char sign = only_live == live_first ? '-' : '+';
-                out_.push_back(std::string(1, sign) + " " + index + " " + one_line(only_live ? live[i] : desired[i]));
+                const json::value& value = only_live ? live[i] : desired[i];
+                if (sign == '+') item(sign, index, value);
+                else out_.push_back(std::string(1, sign) + " " + index + " " + one_line(value));
                 continue;
             }
             std::vector<Leaf> leaves;
@@ -120,6 +123,14 @@ public:
     }
 
 private:
+    // A whole item under `sign`: every field, each line a "+" line so a diff block colours it.
+    void item(char sign, const std::string& index, const json::value& v) {
+        const auto lines = value_lines(v);
+        const std::string under(index.size() + 1, ' ');
+        for (std::size_t i = 0; i < lines.size(); ++i)
+            out_.push_back(cut_utf8(std::string(1, sign) + " " + (i == 0 ? index + " " : under) + lines[i], kMaxLine));
+    }
+
     // line_diff's "- text" / "+ text" / "  text" / "..." indented under their "@@" header.
     static std::string nested(const std::string& l) {
         if (l.empty()) return l;

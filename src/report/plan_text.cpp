@@ -4,19 +4,21 @@
 #include "reconcile/engine/normalize.hpp"
 #include "reconcile/report/plan_text.hpp"
 #include "reconcile/report/line_diff.hpp"
+#include "reconcile/report/value_lines.hpp"
+#include "reconcile/report/word_diff.hpp"
 #include "reconcile/util/utf8.hpp"
 
 namespace reconcile {
 
 namespace {
 
-constexpr std::string_view kGreen = "\x1b[32m";
-constexpr std::string_view kYellow = "\x1b[33m";
-constexpr std::string_view kRed = "\x1b[31m";
-constexpr std::string_view kCyan = "\x1b[36m";
-constexpr std::string_view kDim = "\x1b[2m";
-constexpr std::string_view kBold = "\x1b[1m";
-constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kGreen = "32";  // SGR parameters
+constexpr std::string_view kYellow = "33";  // SGR parameters
+constexpr std::string_view kRed = "31";  // SGR parameters
+constexpr std::string_view kCyan = "36";  // SGR parameters
+constexpr std::string_view kDim = "2";  // SGR parameters
+constexpr std::string_view kBold = "1";  // SGR parameters
+constexpr std::string_view kReset = "0";  // SGR parameters
 
 constexpr std::size_t kItemSummaryWidth = 100;
 constexpr std::size_t kInlineListWidth = 100;
@@ -127,7 +129,7 @@ public:
 
     std::string paint(std::string_view code, std::string_view text) const {
         if (!opt_.color) return std::string(text);
-        return std::string(code) + std::string(text) + std::string(kReset);
+        return trusted_sgr(code) + std::string(text) + trusted_sgr(kReset);
     }
 
     void line(std::size_t indent, std::string_view text) {
@@ -137,7 +139,9 @@ public:
         out_ += '\n';
     }
 
-    void diff_lines(std::size_t indent, const std::vector<std::string>& lines) {
+    // A line diff, the changed words of changed lines marked (reverse video, or [-old-]{+new+}).
+    void diff_lines(std::size_t indent, std::vector<std::string> lines) {
+        mark_changed_words(lines, 2, opt_.color ? WordMarks::Ansi : WordMarks::Plain);
         for (const auto& l : lines) {
             if (l.empty()) line(0, "");
             else if (l[0] == '-') line(indent, paint(kRed, l));
@@ -177,10 +181,19 @@ public:
         } else if (v.is_array()) {
             line(4, sign + " " + c.path + ": " + count_text(v));
             const auto& a = v.get_array();
-            for (std::size_t i = 0; i < a.size(); ++i)
-                line(8, sign + " [" + std::to_string(i) + "] " + item_text(a[i]));
+            for (std::size_t i = 0; i < a.size(); ++i) new_item(8, "[" + std::to_string(i) + "]", a[i]);
         } else {
             line(4, sign + " " + c.path + ": " + value_text(v));
+        }
+    }
+
+    // A new collection item whole: every field, up to kMaxItemLines lines.
+    void new_item(std::size_t indent, const std::string& idx, const json::value& item) {
+        const auto lines = value_lines(item);
+        const std::size_t under = indent + 3 + idx.size();  // below the item's first field
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (i == 0) line(indent, paint(kGreen, "+") + " " + idx + " " + lines[0]);
+            else line(under, lines[i]);
         }
     }
 
@@ -216,7 +229,7 @@ public:
         for (std::size_t i = 0; i < n; ++i) {
             const std::string idx = "[" + std::to_string(i) + "]";
             if (i >= b.size()) {
-                line(8, paint(kGreen, "+") + " " + idx + " " + item_text(a[i]));
+                new_item(8, idx, a[i]);
             } else if (i >= a.size()) {
                 line(8, paint(kRed, "-") + " " + idx + " " + item_text(b[i]));
             } else if (!desired_matches(a[i], b[i])) {

@@ -122,19 +122,42 @@ std::string printable(std::string_view s, bool keep_newlines) {
     return out;
 }
 
+namespace {
+
+std::string& marker_storage() {
+    static std::string marker = "\xF3\xB0\x80\x80";  // U+F0000 until the program draws its own
+    return marker;
+}
+
+}  // namespace
+
+void set_trusted_sgr_marker(std::string marker) { marker_storage() = std::move(marker); }
+
+std::string trusted_sgr(std::string_view params) {
+    return marker_storage() + "\x1b[" + std::string(params) + "m";
+}
+
 std::string printable_output(std::string_view s, bool keep_colors) {
+    const std::string& marker = marker_storage();
     std::string out;
     out.reserve(s.size());
     std::size_t start = 0;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (!keep_colors || s[i] != '\x1b' || i + 1 >= s.size() || s[i + 1] != '[') continue;
-        std::size_t j = i + 2;
+    for (std::size_t i = s.find(marker); i != std::string_view::npos; i = s.find(marker, i)) {
+        std::size_t j = i + marker.size();
+        if (j + 1 >= s.size() || s[j] != '\x1b' || s[j + 1] != '[') {
+            i = j;
+            continue;
+        }
+        j += 2;
         while (j < s.size() && ((s[j] >= '0' && s[j] <= '9') || s[j] == ';')) ++j;
-        if (j >= s.size() || s[j] != 'm') continue;
+        if (j >= s.size() || s[j] != 'm') {
+            i = j;
+            continue;
+        }
         out += printable(s.substr(start, i - start));
-        out.append(s.substr(i, j + 1 - i));
+        if (keep_colors) out.append(s.substr(i + marker.size(), j + 1 - i - marker.size()));
         start = j + 1;
-        i = j;
+        i = start;
     }
     out += printable(s.substr(start));
     return out;

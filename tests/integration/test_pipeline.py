@@ -146,8 +146,9 @@ class UnchangedAndMinimalPatch(SimCase):
     def test_prompt_change_is_a_line_diff(self):
         self.write("agents/volvo.yaml", VOICE_AGENT.replace("preferred date", "preferred day"))
         plan = self.run_reconcile("plan", check=0)
-        self.assertIn("\n        - Capture: VIN or license plate, preferred date, type of service.\n", plan.stdout)
-        self.assertIn("\n        + Capture: VIN or license plate, preferred day, type of service.\n", plan.stdout)
+        # the changed word marked inside the changed lines (no colour here: git's plain word diff)
+        self.assertIn("\n        - Capture: VIN or license plate, preferred [-date-], type of service.\n", plan.stdout)
+        self.assertIn("\n        + Capture: VIN or license plate, preferred {+day+}, type of service.\n", plan.stdout)
         # the unchanged line is context
         self.assertIn("\n          Book a service appointment for the customer's vehicle.\n", plan.stdout)
 

@@ -73,6 +73,74 @@ class Agreement(unittest.TestCase):
                 self.assertEqual(proc.returncode, 0, proc.stderr)
                 self.assertEqual(proc.stderr, "")
 
+    def test_the_environments_example_is_valid_for_both(self):
+        # A base is a partial document (no `name`: the agents give it), so an editor checks it
+        # against the schema without `required`; each agent document as written, and each
+        # document merged with its bases and one environment's vars, against the whole schema.
+        # The merge here is written from the rules in the schema's `extends` description.
+        root = os.path.join(SOURCE_DIR, "examples", "environments")
+        yaml = YAML(typ="safe", pure=True)
+        yaml.version = (1, 2)
+
+        def read(path):
+            with open(path, encoding="utf-8") as f:
+                return yaml.load(f)
+
+        def merge(base, doc):
+            if isinstance(base, dict) and isinstance(doc, dict):
+                out = dict(base)
+                for k, v in doc.items():
+                    out[k] = merge(base[k], v) if k in base else v
+                return out
+            return doc
+
+        def composed(path):
+            doc = read(path)
+            bases = doc.pop("extends", [])
+            merged = {}
+            for b in [bases] if isinstance(bases, str) else bases:
+                merged = merge(merged, composed(os.path.normpath(os.path.join(os.path.dirname(path), b))))
+            return merge(merged, doc)
+
+        def substitute(value, variables):
+            if isinstance(value, dict):
+                return {k: substitute(v, variables) for k, v in value.items()}
+            if isinstance(value, list):
+                return [substitute(v, variables) for v in value]
+            if isinstance(value, str):
+                for name, text in variables.items():
+                    value = value.replace("${var:" + name + "}", str(text))
+                self.assertNotIn("${var:", value)
+                return value
+            return value
+
+        schema = load_schema()
+        partial = dict(schema)
+        partial.pop("required")
+        config = read(os.path.join(root, "reconcile.yaml"))
+        bases = sorted(glob.glob(os.path.join(root, "bases", "*.yaml")))
+        self.assertGreaterEqual(len(bases), 1)
+        for path in bases:
+            with self.subTest(base=os.path.relpath(path, SOURCE_DIR)):
+                errors = [e.message for e in EditorValidator(partial).iter_errors(read(path))]
+                self.assertEqual(errors, [])
+        self.assertEqual(sorted(config["environments"]), ["prod", "staging"])
+        for env, spec in config["environments"].items():
+            files = [f for pattern in spec["include"] for f in glob.glob(os.path.join(root, pattern), recursive=True)]
+            self.assertGreaterEqual(len(files), 2)
+            for path in files:
+                with self.subTest(environment=env, document=os.path.relpath(path, SOURCE_DIR)):
+                    with open(path, encoding="utf-8") as f:
+                        self.assertEqual(editor_errors(f.read()), [])
+                    merged = substitute(composed(path), spec.get("vars", {}))
+                    errors = [e.message for e in EditorValidator(schema).iter_errors(merged)]
+                    self.assertEqual(errors, [])
+        env = {k: v for k, v in os.environ.items() if not k.startswith("MIHU_") and k != "RECONCILE_ENV"}
+        proc = subprocess.run([RECONCILE, "--repo", root, "validate", "--strict"], env=env, capture_output=True,
+                              text=True, timeout=60, stdin=subprocess.DEVNULL)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(proc.stderr, "")
+
     BAD = {
         "wrong enum": "name: A\nspeed: slow\n",
         "unknown field": "name: A\nlangauge: en\n",

@@ -4,6 +4,7 @@ import html
 import json
 import os
 import re
+import shutil
 import unittest
 
 import simulator
@@ -148,6 +149,15 @@ class OutputHygiene(SimCase):
         self.assertNotIn("\u202e", text.stdout)
         self.assertNotIn("\u009b", text.stdout)
         self.assertIn("\\u001b[2K\\rNo changes.", text.stdout)  # shown, escaped
+        # With colours on, only the tool's own colour codes reach the terminal: a value's escape
+        # sequence (here one that would hide text) is still shown escaped.
+        self.write("agents/a.yaml", 'name: Alpha\ntone: "\\e[8mhidden\\e[0m"\n')
+        colored = self.run_reconcile("plan", "--color", "always", check=0).stdout
+        self.assertIn("\x1b[", colored)
+        self.assertNotIn("\x1b[8m", colored)
+        self.assertIn("\\u001b[8mhidden", colored)
+        self.write("agents/a.yaml", 'name: Alpha\ntone: "warm\\e[2K\\rNo changes.\\a"\n'
+                                    'objective: "a\\u202eb"\n')
         markdown = self.run_reconcile("plan", "--format", "markdown", check=0)
         for bad in ("\x1b", "\r", "\x07", "\u202e", "\u009b"):
             self.assertNotIn(bad, markdown.stdout)
@@ -161,3 +171,23 @@ class OutputHygiene(SimCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class NeverSilentlyEmpty(SimCase):
+    seed = {"agents": [{"agent_uuid": A1, "name": "Alpha"}], "phone_numbers": []}
+
+    def test_no_agent_files_is_an_error_not_no_changes(self):
+        for command in (["validate"], ["plan"], ["apply", "--auto-approve", "--prune"], ["drift"]):
+            with self.subTest(command[0]):
+                proc = self.run_reconcile(*command, check=1)
+                self.assertIn("no agent files under", proc.stderr)
+                self.assertIn("include globs: agents/**/*.yaml, agents/**/*.yml", proc.stderr)
+        self.write("agents/empty.yaml", "# nothing yet\n---\n")
+        self.assertIn("every document is empty", self.run_reconcile("plan", check=1).stderr)
+        self.assertEqual(self.api_requests("DELETE"), [])
+        self.assertEqual(len(self.live_agents()), 1)
+
+    def test_a_missing_repository_is_an_error(self):
+        shutil.rmtree(self.repo)
+        proc = self.run_reconcile("plan", check=1)
+        self.assertIn("no such directory", proc.stderr)

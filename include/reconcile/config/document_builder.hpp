@@ -47,6 +47,8 @@ struct BuildOptions {
     BuildLimits limits;
     // The error for a document whose top is not a mapping ("..., got array"); empty: any top.
     std::string root_mapping_error;
+    // The schema's required fields of the top mapping are checked (a base document has none).
+    bool root_required_fields = true;
     // Also record where each mapping value was written (small files such as reconcile.yaml).
     bool record_value_locations = false;
 };

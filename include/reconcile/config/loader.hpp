@@ -7,11 +7,14 @@
 #include <vector>
 
 #include "reconcile/config/duplicates.hpp"
+#include "reconcile/config/environments.hpp"
 #include "reconcile/model/desired_state.hpp"
 #include "reconcile/model/diagnostics.hpp"
 #include "reconcile/model/schema.hpp"
 
 namespace reconcile {
+
+class BaseResolver;
 
 struct LoadOptions {
     // Look-up for `${env:NAME}`; returns nullopt when unset. Injected so tests need no real env.
@@ -29,6 +32,14 @@ struct LoadOptions {
     std::size_t max_errors = 200;        // per file; then "too many errors"
     // Files read in parallel; 0 = one per core. The result does not depend on it.
     unsigned threads = 0;
+    // The environment chosen for this run: its vars fill `${var:NAME}` (config/vars.hpp).
+    std::optional<Environment> environment;
+    // Resolves `extends:` (config/bases.hpp). load_files makes one for the repository; without
+    // one, a document that extends a base is an error.
+    BaseResolver* bases = nullptr;
+    // A base document: `name` is not required, `extends` and the reconciler keys stay in the
+    // body (the base is merged under an agent document before they are read).
+    bool base_document = false;
 };
 
 struct LoadResult {

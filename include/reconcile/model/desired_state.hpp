@@ -1,6 +1,7 @@
 #pragma once
 // The desired-state model: what the YAML documents in the repository say.
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -36,12 +37,18 @@ struct SecretRef {
 // once by finish(); a pointer recorded twice keeps its last position.
 class LocationMap {
 public:
+    LocationMap() = default;
+    // {{"/a", {"file.yaml", 2, 1}}, ...}: tests and fixtures.
+    LocationMap(std::initializer_list<std::pair<std::string_view, SourceLocation>> entries) {
+        for (const auto& [pointer, where] : entries) (*this)[pointer] = where;
+    }
     // The file of the positions add() records.
     void set_file(const std::string& file);
     void add(std::string_view pointer, int line, int column);
     // Sorts for look-ups; add() after it is allowed (look-ups then scan the unsorted tail).
     void finish();
     std::optional<SourceLocation> find(std::string_view pointer) const;
+    std::size_t count(std::string_view pointer) const { return find(pointer) ? 1 : 0; }
     std::size_t size() const { return entries_.size(); }
     bool empty() const { return entries_.empty(); }
 

@@ -26,9 +26,18 @@ std::string cut_utf8(std::string_view s, std::size_t max_bytes, std::string_view
 // Invalid UTF-8 bytes are written as \xNN. Text that needs none of this is returned as is.
 std::string printable(std::string_view s, bool keep_newlines = true);
 
-// printable() for a whole screen of output that may hold this program's own colour codes: an
-// SGR sequence (ESC [ digits;... m) is kept when `keep_colors`, every other control character
-// is escaped. Used at the last step before the terminal.
+// The colour codes this program emits: an SGR sequence (ESC [ params m) preceded by a marker.
+// Only marked sequences survive printable_output(), so a value that carries its own escape
+// sequence (a hostile live prompt, a server message) is shown escaped even when colours are on.
+// The program draws the marker at random at start-up (set_trusted_sgr_marker, before anything is
+// rendered), so no value can guess it; it must be valid UTF-8 (e.g. private-use code points).
+std::string trusted_sgr(std::string_view params);
+void set_trusted_sgr_marker(std::string marker);
+
+// printable() for a whole screen of output that may hold this program's own colour codes: with
+// `keep_colors` each trusted_sgr() becomes its plain SGR sequence; every other control character,
+// ESC included, is escaped (and without `keep_colors` trusted codes are dropped). Used at the last
+// step before the terminal.
 std::string printable_output(std::string_view s, bool keep_colors);
 
 // Serialized JSON made safe for a terminal without changing what it means: C1 controls, line and

@@ -108,7 +108,7 @@ TEST_CASE("repository: every problem in reconcile.yaml is reported with its posi
           "reconcile.yaml:6:5: error: `include` entries must be strings\n"
           "reconcile.yaml:9:10: error: `api_url` must start with https:// (or http://)\n"
           "reconcile.yaml:10:1: error: `extends` is reserved and not supported yet\n"
-          "reconcile.yaml:11:1: error: unknown key `colour` in reconcile.yaml (known keys: include, api_url, ignore, prune)\n"
+          "reconcile.yaml:11:1: error: unknown key `colour` in reconcile.yaml (known keys: include, api_url, ignore, prune, environments)\n"
           "reconcile.yaml:7:5: warning: include pattern `nothing/here/*.yaml` matches no file: `nothing/here` "
           "does not exist\n");
     CHECK(relative(repo) == std::vector<std::string>{"agents/x.yaml"});

@@ -90,7 +90,7 @@ TEST_CASE("field drift: per path, live value against the value in git") {
     CHECK(text.find("    - objective: \"Book a service.\"\n    + objective: \"Sell cars.\"\n") != std::string::npos);
     CHECK(text.find("    - settings.voice.interaction.max_silence_prompts: 3\n"
                     "    + settings.voice.interaction.max_silence_prompts: 5\n") != std::string::npos);
-    CHECK(text.find("    @@ guidelines: 1 item -> 2 items @@\n    + [1] {\"content\":\"Extra\"}\n") != std::string::npos);
+    CHECK(text.find("    @@ guidelines: 1 item -> 2 items @@\n    + [1] content: \"Extra\"\n") != std::string::npos);
     CHECK(text.find("Drift: 1 agent differs from git.\n") != std::string::npos);
 
     auto j = drift_to_json(r);

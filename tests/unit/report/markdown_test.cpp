@@ -102,7 +102,7 @@ TEST_CASE("summary first, then one collapsible block per agent with a diff listi
                   "+    first\n"
                   "+    second\n"
                   "+ guidelines: 1 item\n"
-                  "+    [0] {\"content\":\"Be kind.\"}\n"
+                  "+    [0] content: \"Be kind.\"\n"
                   "+ channels.call: +390701234567\n"
                   "```\n") != std::string::npos);
     CHECK(md.find("left out") == std::string::npos);

@@ -3,6 +3,7 @@
 #include "plan_fixtures.hpp"
 #include "reconcile/report/line_diff.hpp"
 #include "reconcile/report/plan_text.hpp"
+#include "reconcile/util/utf8.hpp"
 
 using namespace reconcile;
 using namespace reconcile::testing;
@@ -88,7 +89,8 @@ TEST_CASE("a small plan renders exactly") {
         "        Be kind.\n"
         "    + settings.voice.interaction.max_silence_prompts: 2\n"
         "    + guidelines: 1 item\n"
-        "        + [0] {content: \"Be nice\", order: 0}\n"
+        "        + [0] content: \"Be nice\"\n"
+        "              order: 0\n"
         "\n"
         "# agents/support.yaml:14\n"
         "+ provision call channel +390701234567 -> agent \"Support\"\n"
@@ -100,12 +102,13 @@ TEST_CASE("a small plan renders exactly") {
         "    ~ description: \"Old\" -> null\n"
         "    ~ objective:\n"
         "          Step 1\n"
-        "        - Step 2\n"
-        "        + Step 2b\n"
+        "        - Step [-2-]\n"
+        "        + Step {+2b+}\n"
         "          Step 3\n"
         "    ~ guidelines: 2 items -> 3 items\n"
         "        ~ [1].content: \"Be brief\" -> \"Be very brief\"\n"
-        "        + [2] {content: \"Smile\", order: 2}\n"
+        "        + [2] content: \"Smile\"\n"
+        "              order: 2\n"
         "    note: guidelines is sent whole: the API replaces the collection, so fields not given in its items "
         "return to the API's defaults\n"
         "\n"
@@ -137,9 +140,12 @@ TEST_CASE("color is ANSI only when asked") {
     CHECK(plain.find('\x1b') == std::string::npos);
     TextRenderOptions o;
     o.color = true;
-    auto colored = render_text(small_plan(), o);
+    // The renderer marks its own colour codes; the console turns the marked ones into SGR.
+    auto colored = printable_output(render_text(small_plan(), o), true);
     CHECK(colored.find("\x1b[32m+\x1b[0m create agent \"Support\"") != std::string::npos);
-    CHECK(colored.find("\x1b[31m- Step 2\x1b[0m") != std::string::npos);
+    // The changed word in reverse video inside the red line.
+    CHECK(colored.find("\x1b[31m- Step \x1b[7m2\x1b[27m\x1b[0m") != std::string::npos);
+    CHECK(colored.find("[-") == std::string::npos);
 }
 
 TEST_CASE("a prompt change renders as a line diff with context and hunks") {
@@ -160,7 +166,7 @@ TEST_CASE("a prompt change renders as a line diff with context and hunks") {
         "          line 3\n"
         "          line 4\n"
         "        - line 5\n"
-        "        + line 5 changed\n"
+        "        + line 5{+ changed+}\n"
         "          line 6\n"
         "          line 7\n"
         "        ...\n"
