@@ -22,11 +22,11 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release -DRECONCILE_BUILD_T
  && strip /build/reconcile
 
 FROM debian:bookworm-slim
-# The shared libraries of the YAML reader (libfyaml, or yaml-cpp in older builds), Boost.JSON,
+# The shared libraries of the YAML reader (libfyaml), Boost.JSON,
 # OpenSSL, spdlog and fmt; the check below fails the build if the binary needs any other.
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      ca-certificates libfyaml0 libyaml-cpp0.7 libboost-json1.81.0 libssl3 libspdlog1.10 libfmt9 \
+      ca-certificates libfyaml0 libboost-json1.81.0 libssl3 libspdlog1.10 libfmt9 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --create-home --uid 10001 reconcile
 COPY --from=build /build/reconcile /usr/local/bin/reconcile

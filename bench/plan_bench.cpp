@@ -102,6 +102,7 @@ int main(int argc, char** argv) {
     options.getenv = [](const std::string&) { return std::nullopt; };
     options.max_file_bytes = yaml.size() + 1;
     options.max_nodes = 100'000'000;
+    options.max_documents = static_cast<std::size_t>(n) + 1;  // one file holds every agent here
     LoadResult loaded;
     load_yaml_text(yaml, "bench.yaml", schema, options, loaded);
     auto t2 = Clock::now();

@@ -27,11 +27,12 @@ for target in loader api_response; do
   echo "fuzzing $target: $what"
   log="build-fuzz/fuzz_$target.log"
   args=("${budget[@]}")
-  # RECONCILE_FUZZ_LOADER_RUNS=0 replays the loader's seeds (its regressions) without mutating.
+  # RECONCILE_FUZZ_LOADER_RUNS=N overrides the loader's input count (0 replays its seeds only).
   if [ "$target" = loader ] && [ -n "${RECONCILE_FUZZ_LOADER_RUNS:-}" ]; then
     args=(-runs="$RECONCILE_FUZZ_LOADER_RUNS" -seed=1)
   fi
-  if ! build-fuzz/tests/fuzz/fuzz_$target "${args[@]}" -rss_limit_mb=2048 -timeout=10 \
+  # -timeout: one input that takes longer is a hang, reported as a failure with its input.
+  if ! build-fuzz/tests/fuzz/fuzz_$target "${args[@]}" -rss_limit_mb=2048 -timeout="${RECONCILE_FUZZ_TIMEOUT:-5}" \
       -artifact_prefix=build-fuzz/artifacts/$target- "$corpus" tests/fuzz/corpus/$target >"$log" 2>&1; then
     cat "$log" >&2
     echo "fuzz_$target found a problem; the input is in build-fuzz/artifacts/" >&2

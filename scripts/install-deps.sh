@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages reconcile needs to build and test. Safe to re-run.
 set -euo pipefail
-packages=(cmake ninja-build g++ pkg-config libyaml-cpp-dev libboost1.81-dev libboost-json1.81-dev
+packages=(cmake ninja-build g++ pkg-config libfyaml-dev libyaml-cpp-dev libboost1.81-dev libboost-json1.81-dev
           libssl-dev libspdlog-dev libfmt-dev doctest-dev libcli11-dev openssl ca-certificates
           python3 python3-jsonschema python3-ruamel.yaml tzdata clang-16 libclang-rt-16-dev)
 missing=()

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <system_error>
 
+#include "reconcile/config/file_reader.hpp"
 #include "reconcile/config/vars.hpp"
 #include "reconcile/util/text.hpp"
 
@@ -51,7 +52,7 @@ void merge_under(DesiredAgent& doc, const DesiredAgent& base) {
     std::set<std::string> taken;
     merge_object(doc.body, base.body, "", taken);
     for (const auto& [pointer, where] : base.locations)
-        if (from_base(pointer, taken)) doc.locations[pointer] = where;
+        if (from_base(std::string(pointer), taken)) doc.locations[pointer] = where;
     for (const auto& secret : base.secrets)
         if (from_base(secret.pointer, taken)) doc.secrets.push_back(secret);
 }
@@ -163,20 +164,12 @@ const BaseResolver::Base& BaseResolver::load(const fs::path& file, const std::st
     base->display = display;
     cache_display_[key] = display;
     const SourceLocation at_file{display};
-    std::error_code ec;
-    const auto size = fs::file_size(file, ec);
-    std::ifstream in(file, std::ios::binary);
-    if (ec || !in.is_open()) {
-        diagnostics_.push_back(make_error(at_file, "cannot read base file"));
-        base->ok = false;
-    } else if (size > options_.max_file_bytes) {
-        diagnostics_.push_back(make_error(at_file, "file is " + format_size(size) + ", over the " +
-                                                       format_size(options_.max_file_bytes) + " limit"));
+    auto text = read_bounded_file(file, options_.max_file_bytes);  // never blocks, never too much
+    if (!text) {
+        diagnostics_.push_back(make_error(at_file, text.error()));
         base->ok = false;
     } else {
-        std::string content(static_cast<std::size_t>(size), '\0');
-        in.read(content.data(), static_cast<std::streamsize>(content.size()));
-        content.resize(static_cast<std::size_t>(in.gcount()));
+        std::string content = std::move(*text);
         LoadResult loaded;
         load_yaml_text(content, display, schema_, options_, loaded);
         files_[display] = std::move(content);

@@ -1,17 +1,17 @@
 #include "reconcile/config/repository.hpp"
 
-#include <yaml-cpp/yaml.h>
-
-#include <fstream>
+#include <functional>
 #include <map>
-#include <sstream>
 #include <string_view>
 #include <system_error>
 
-#include "reconcile/util/text.hpp"
+#include "reconcile/config/document_builder.hpp"
+#include "reconcile/config/environments.hpp"
+#include "reconcile/config/file_reader.hpp"
 #include "reconcile/model/field_pattern.hpp"
 #include "reconcile/model/schema.hpp"
-#include "reconcile/config/yaml_location.hpp"
+#include "reconcile/util/json.hpp"
+#include "reconcile/util/text.hpp"
 
 namespace reconcile {
 
@@ -22,54 +22,8 @@ namespace {
 constexpr std::string_view kConfigFile = "reconcile.yaml";
 constexpr std::size_t kMaxConfigBytes = 1024 * 1024;
 
-std::vector<std::string_view> split_segments(std::string_view s) {
-    std::vector<std::string_view> out;
-    std::size_t pos = 0;
-    while (true) {
-        auto next = s.find('/', pos);
-        out.push_back(s.substr(pos, next == std::string_view::npos ? next : next - pos));
-        if (next == std::string_view::npos) break;
-        pos = next + 1;
-    }
-    return out;
-}
-
-// `*` (any run of characters) and `?` (one character) inside one path segment. Iterative with a
-// single backtrack point, so it is linear-ish and never explodes on patterns like `*a*a*a*b`.
-bool match_segment(std::string_view pat, std::string_view s) {
-    std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;
-    while (i < s.size()) {
-        if (p < pat.size() && (pat[p] == '?' || pat[p] == s[i])) {
-            ++p;
-            ++i;
-        } else if (p < pat.size() && pat[p] == '*') {
-            star = p++;
-            mark = i;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            i = ++mark;
-        } else {
-            return false;
-        }
-    }
-    while (p < pat.size() && pat[p] == '*') ++p;
-    return p == pat.size();
-}
-
 bool has_wildcard(std::string_view segment) {
     return segment.find_first_of("*?") != std::string_view::npos;
-}
-
-SourceLocation mark_location(const std::string& file, const YAML::Node& n) {
-    SourceLocation where{file};
-    if (n.IsDefined() && !n.IsNull()) {
-        auto m = n.Mark();
-        if (!m.is_null() && m.line >= 0) {
-            where.line = m.line + 1;
-            where.column = m.column + 1;
-        }
-    }
-    return where;
 }
 
 // Patterns are relative, '/'-separated; "./" prefixes are dropped. nullopt = rejected.
@@ -83,7 +37,7 @@ std::optional<std::string> clean_pattern(std::string p, std::string& problem) {
         problem = "must be a relative path with '/' separators (relative to the repository root)";
         return std::nullopt;
     }
-    for (auto seg : split_segments(p)) {
+    for (auto seg : split_path_segments(p)) {
         if (seg == "..") {
             problem = "must stay inside the repository (`..` is not allowed)";
             return std::nullopt;
@@ -98,195 +52,218 @@ struct IncludePositions {
     std::map<std::string, SourceLocation> patterns;
 };
 
-// Reads reconcile.yaml into out.config.
-// A list of strings (a single string is accepted as a one-item list), each with where it is written.
-std::vector<std::pair<std::string, SourceLocation>> string_list(const std::string& file, const YAML::Node& key,
-                                                                const YAML::Node& value, const std::string& name,
-                                                                Diagnostics& diagnostics) {
-    std::vector<std::pair<std::string, SourceLocation>> out;
-    const auto kloc = mark_location(file, key);
-    std::vector<YAML::Node> items;
-    if (value.IsNull()) return out;
-    if (value.IsSequence()) {
-        for (const auto& item : value) items.push_back(item);
-    } else if (value.IsScalar()) {
-        items.push_back(value);
-    } else {
-        diagnostics.push_back(make_error(kloc, "`" + name + "` must be a list of strings"));
-        return out;
+// reconcile.yaml as JSON (every scalar a string or null) and where each part was written.
+struct ConfigDocument {
+    json::value value;
+    BuiltDocument built;
+    // Where the key of `pointer` (or the array item) was written.
+    SourceLocation key(std::string_view pointer) const {
+        return built.locations.find(pointer).value_or(SourceLocation{std::string(kConfigFile)});
     }
-    for (const auto& item : items) {
-        auto iloc = mark_location(file, item);
-        if (iloc.line == 0) iloc = kloc;
-        if (!item.IsScalar()) {
-            diagnostics.push_back(make_error(iloc, "`" + name + "` entries must be strings"));
-            continue;
-        }
-        out.emplace_back(item.Scalar(), iloc);
+    // Where the value at `pointer` was written; the key's position when it has none (empty).
+    SourceLocation value_at(std::string_view pointer) const {
+        if (auto v = built.value_locations.find(pointer)) return *v;
+        return key(pointer);
     }
-    return out;
+};
+
+class ConfigReporter final : public BuildReporter {
+public:
+    explicit ConfigReporter(Diagnostics& out) : out_(out) {}
+    bool error(const SourceLocation& where, std::string message) override {
+        out_.push_back(make_error(where, std::move(message)));
+        return out_.size() < 200;
+    }
+    void warning(const SourceLocation& where, std::string message) override {
+        out_.push_back(make_warning(where, std::move(message)));
+    }
+
+private:
+    Diagnostics& out_;
+};
+
+// A list of strings (a single string is accepted as a one-item list): `each` gets every string
+// with where it is written, in order. `what` names the list in messages ("prune.ignore").
+using EachString = std::function<void(std::string, const SourceLocation&)>;
+void string_list(const ConfigDocument& doc, const std::string& ptr, const std::string& what,
+                 Diagnostics& diagnostics, const EachString& each) {
+    const json::value& v = *find_pointer(doc.value, ptr);
+    if (v.is_null()) return;
+    if (v.is_string()) return each(std::string(v.get_string()), doc.value_at(ptr));
+    if (!v.is_array()) {
+        diagnostics.push_back(make_error(doc.key(ptr), "`" + what + "` must be a list of strings"));
+        return;
+    }
+    const auto& items = v.get_array();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        auto iloc = doc.key(pointer_append(ptr, i));
+        if (iloc.line == 0) iloc = doc.key(ptr);
+        if (!items[i].is_string()) diagnostics.push_back(make_error(iloc, "`" + what + "` entries must be strings"));
+        else each(std::string(items[i].get_string()), iloc);
+    }
 }
 
-// reconcile.yaml as JSON (scalars as their text) with where each pointer was written (a key's
-// position for mapping entries), for config/environments.cpp.
-json::value yaml_to_json(const std::string& file, const YAML::Node& n, const std::string& ptr,
-                         std::map<std::string, SourceLocation>& where) {
-    if (auto loc = mark_location(file, n); loc.line > 0) where.emplace(ptr, loc);
-    if (n.IsMap()) {
-        json::object o;
-        for (auto it = n.begin(); it != n.end(); ++it) {
-            const YAML::Node k = it->first;
-            const std::string key = k.IsScalar() ? k.Scalar() : std::string();
-            const auto child = pointer_append(ptr, key);
-            if (auto loc = mark_location(file, k); loc.line > 0) where[child] = loc;
-            o[key] = yaml_to_json(file, it->second, child, where);
+void handle_include(const ConfigDocument& doc, RepositoryFiles& out, IncludePositions& positions) {
+    const auto kloc = doc.key("/include");
+    const json::value& v = doc.value.at("include");
+    if (!v.is_string() && !v.is_array()) {
+        out.diagnostics.push_back(make_error(kloc, "`include` must be a list of glob patterns"));
+        return;
+    }
+    out.config.include.clear();
+    positions.include_key = kloc;
+    string_list(doc, "/include", "include", out.diagnostics, [&](std::string text, const SourceLocation& iloc) {
+        std::string problem;
+        if (auto p = clean_pattern(text, problem)) {
+            out.config.include.push_back(*p);
+            positions.patterns.emplace(*p, iloc);
+        } else {
+            out.diagnostics.push_back(make_error(iloc, "include pattern `" + text + "` " + problem));
         }
-        return o;
+    });
+    if (v.is_array() && v.get_array().empty())
+        out.diagnostics.push_back(make_warning(kloc, "`include` is empty: no agent file is loaded"));
+}
+
+void handle_api_url(const ConfigDocument& doc, RepositoryFiles& out) {
+    const json::value& v = doc.value.at("api_url");
+    if (v.is_null()) return;  // `api_url:` left empty = not set
+    if (!v.is_string()) {
+        out.diagnostics.push_back(make_error(doc.key("/api_url"), "`api_url` must be a string"));
+        return;
     }
-    if (n.IsSequence()) {
-        json::array a;
-        for (const auto& item : n) a.push_back(yaml_to_json(file, item, pointer_append(ptr, a.size()), where));
-        return a;
+    std::string url(v.get_string());
+    if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
+        out.diagnostics.push_back(make_error(doc.value_at("/api_url"), "`api_url` must start with https:// (or http://)"));
+        return;
     }
-    if (n.IsScalar()) return json::string(n.Scalar());
-    return nullptr;
+    out.config.api_url = url;
+}
+
+void handle_ignore(const ConfigDocument& doc, RepositoryFiles& out) {
+    string_list(doc, "/ignore", "ignore", out.diagnostics, [&](std::string text, const SourceLocation& where) {
+        if (auto problem = field_path_problem(text, Schema::agent()))
+            out.diagnostics.push_back(make_error(where, "`ignore`: " + *problem));
+        else
+            out.config.ignore_fields.push_back(std::move(text));
+    });
+}
+
+void handle_prune(const ConfigDocument& doc, RepositoryFiles& out) {
+    const json::value& v = doc.value.at("prune");
+    if (v.is_null()) return;
+    if (!v.is_object()) {
+        out.diagnostics.push_back(
+            make_error(doc.key("/prune"), "`prune` must be a mapping such as `prune: {ignore: [\"Legacy *\"]}`"));
+        return;
+    }
+    for (const auto& member : v.get_object()) {
+        const std::string pkey(member.key());
+        const std::string ptr = pointer_append("/prune", pkey);
+        if (pkey != "ignore") {
+            out.diagnostics.push_back(make_error(doc.key(ptr), "unknown key `" + pkey + "` in `prune` (known keys: ignore)"));
+            continue;
+        }
+        string_list(doc, ptr, "prune.ignore", out.diagnostics, [&](std::string glob, const SourceLocation& where) {
+            if (php_trim(glob).empty())
+                out.diagnostics.push_back(make_error(where, "`prune.ignore` entries are agent-name globs and cannot be empty"));
+            else
+                out.config.prune_ignore.push_back(std::move(glob));
+        });
+    }
+}
+
+// `environments:` (config/environments.cpp), given its JSON and the positions under it.
+void handle_environments(const ConfigDocument& doc, RepositoryFiles& out) {
+    const auto locate = [&](std::string_view pointer) {
+        // The pointer is relative to `environments`; an unwritten one takes its nearest ancestor's.
+        std::string p = "/environments" + std::string(pointer);
+        while (true) {
+            if (auto found = doc.built.locations.find(p)) return *found;
+            if (p == "/environments") return doc.key(p);
+            p.resize(p.rfind('/'));
+        }
+    };
+    out.config.environments = parse_environments(doc.value.at("environments"), locate, out.diagnostics);
+}
+
+// One handler per key of reconcile.yaml, each on the JSON value with the document's positions.
+void handle_key(const std::string& key, const ConfigDocument& doc, RepositoryFiles& out, IncludePositions& positions) {
+    static const std::vector<std::string> kKeys = {"include", "api_url", "ignore", "prune", "environments"};
+    const auto kloc = doc.key(pointer_append("", key));
+    if (key == "include") handle_include(doc, out, positions);
+    else if (key == "api_url") handle_api_url(doc, out);
+    else if (key == "ignore") handle_ignore(doc, out);
+    else if (key == "prune") handle_prune(doc, out);
+    else if (key == "environments") handle_environments(doc, out);
+    else if (key == "extends") {
+        // Reserved (RepositoryConfig::extends): refuse rather than silently ignore it.
+        out.diagnostics.push_back(make_error(kloc, "`extends` is reserved and not supported yet"));
+    } else {
+        std::string msg = "unknown key `" + key + "` in reconcile.yaml";
+        auto suggestion = nearest_name(key, kKeys);
+        if (!suggestion.empty()) msg += "; did you mean `" + suggestion + "`?";
+        else msg += " (known keys: include, api_url, ignore, prune, environments)";
+        out.diagnostics.push_back(make_error(kloc, std::move(msg)));
+    }
+}
+
+std::string special_file(fs::file_type type) {
+    switch (type) {
+        case fs::file_type::fifo: return "cannot read file: a FIFO, not a regular file; refused";
+        case fs::file_type::socket: return "cannot read file: a socket, not a regular file; refused";
+        case fs::file_type::block:
+        case fs::file_type::character: return "cannot read file: a device, not a regular file; refused";
+        case fs::file_type::not_found: return "cannot read file: a symbolic link to nothing";
+        default: return "cannot read file: not a regular file; refused";
+    }
+}
+
+// The resolved path is inside the resolved root (symbolic links followed).
+std::optional<std::string> outside_root(const fs::path& canonical_root, const fs::path& path) {
+    std::error_code ec;
+    fs::path real = fs::canonical(path, ec);
+    if (ec) return "cannot read file: " + ec.message();
+    auto rel = real.lexically_relative(canonical_root);
+    if (rel.empty() || *rel.begin() == "..")
+        return "a symbolic link to a file outside the repository; refused (files must be inside the repository)";
+    return std::nullopt;
+}
+
+// reconcile.yaml -> JSON and positions (nullopt: absent, empty or unreadable; reported).
+std::optional<ConfigDocument> read_config_document(const fs::path& root, Diagnostics& diagnostics) {
+    const std::string file(kConfigFile);
+    const fs::path path = root / file;
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(path, ec))) return std::nullopt;
+    if (auto problem = outside_root(fs::canonical(root, ec), path)) {
+        diagnostics.push_back(make_error(SourceLocation{file}, *problem));
+        return std::nullopt;
+    }
+    auto text = read_bounded_file(path, kMaxConfigBytes);
+    if (!text) {
+        diagnostics.push_back(make_error(SourceLocation{file}, text.error()));
+        return std::nullopt;
+    }
+    if (auto bad = yaml_text_problem(*text)) {
+        diagnostics.push_back(make_error(SourceLocation{file, bad->mark.line, bad->mark.column}, bad->message));
+        return std::nullopt;
+    }
+    ConfigReporter reporter(diagnostics);
+    BuildOptions options;
+    options.root_mapping_error = "reconcile.yaml must be a mapping";
+    options.record_value_locations = true;
+    auto built = build_single_document(*text, file, std::move(options), reporter);
+    if (!built || built->refused || !built->value.is_object()) return std::nullopt;
+    ConfigDocument doc{std::move(built->value), std::move(*built)};
+    return doc;
 }
 
 IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
     IncludePositions positions;
-    const std::string file(kConfigFile);
-    std::error_code ec;
-    fs::path path = root / file;
-    if (!fs::exists(path, ec)) return positions;
-    auto size = fs::file_size(path, ec);
-    if (ec) {
-        out.diagnostics.push_back(make_error(SourceLocation{file}, "cannot read file: " + ec.message()));
-        return positions;
-    }
-    if (size > kMaxConfigBytes) {
-        out.diagnostics.push_back(make_error(SourceLocation{file}, "file is larger than 1 MiB"));
-        return positions;
-    }
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream buf;
-    buf << in.rdbuf();
-    YAML::Node doc;
-    try {
-        doc = YAML::Load(buf.str());
-    } catch (const YAML::Exception& e) {
-        SourceLocation where = yaml_location(file, e.mark);
-                out.diagnostics.push_back(make_error(where, "malformed YAML: " + e.msg));
-        return positions;
-    }
-    if (!doc.IsDefined() || doc.IsNull()) return positions;  // empty file: defaults
-    if (!doc.IsMap()) {
-        out.diagnostics.push_back(make_error(mark_location(file, doc), "reconcile.yaml must be a mapping"));
-        return positions;
-    }
-    static const std::vector<std::string> kKeys = {"include", "api_url", "ignore", "prune", "environments"};
-    std::map<std::string, bool> seen;
-    for (auto it = doc.begin(); it != doc.end(); ++it) {
-        // Copies: the iterator hands out a temporary pair.
-        const YAML::Node k = it->first;
-        const YAML::Node v = it->second;
-        auto kloc = mark_location(file, k);
-        std::string key = k.IsScalar() ? k.Scalar() : std::string();
-        if (!seen.emplace(key, true).second) {
-            out.diagnostics.push_back(make_error(kloc, "duplicate key `" + key + "`"));
-            continue;
-        }
-        if (key == "include") {
-            std::vector<YAML::Node> items;
-            if (v.IsSequence()) {
-                for (const auto& item : v) items.push_back(item);
-            } else if (v.IsScalar()) {
-                items.push_back(v);  // a single pattern is accepted as a one-item list
-            } else {
-                out.diagnostics.push_back(make_error(kloc, "`include` must be a list of glob patterns"));
-                continue;
-            }
-            out.config.include.clear();
-            positions.include_key = kloc;
-            for (const auto& item : items) {
-                auto iloc = mark_location(file, item);
-                if (iloc.line == 0) iloc = kloc;
-                if (!item.IsScalar()) {
-                    out.diagnostics.push_back(make_error(iloc, "`include` entries must be strings"));
-                    continue;
-                }
-                std::string problem;
-                if (auto p = clean_pattern(item.Scalar(), problem)) {
-                    out.config.include.push_back(*p);
-                    positions.patterns.emplace(*p, iloc);
-                } else {
-                    out.diagnostics.push_back(
-                        make_error(iloc, "include pattern `" + item.Scalar() + "` " + problem));
-                }
-            }
-            if (items.empty())
-                out.diagnostics.push_back(make_warning(kloc, "`include` is empty: no agent file is loaded"));
-        } else if (key == "api_url") {
-            if (v.IsNull()) continue;  // `api_url:` left empty = not set
-            if (!v.IsScalar()) {
-                out.diagnostics.push_back(make_error(kloc, "`api_url` must be a string"));
-                continue;
-            }
-            const std::string& url = v.Scalar();
-            if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) {
-                out.diagnostics.push_back(make_error(mark_location(file, v),
-                                                     "`api_url` must start with https:// (or http://)"));
-                continue;
-            }
-            out.config.api_url = url;
-        } else if (key == "ignore") {
-            for (auto& [text, where] : string_list(file, k, v, "ignore", out.diagnostics)) {
-                if (auto problem = field_path_problem(text, Schema::agent()))
-                    out.diagnostics.push_back(make_error(where, "`ignore`: " + *problem));
-                else
-                    out.config.ignore_fields.push_back(std::move(text));
-            }
-        } else if (key == "prune") {
-            if (v.IsNull()) continue;
-            if (!v.IsMap()) {
-                out.diagnostics.push_back(make_error(kloc, "`prune` must be a mapping such as `prune: {ignore: [\"Legacy *\"]}`"));
-                continue;
-            }
-            for (auto pit = v.begin(); pit != v.end(); ++pit) {
-                const YAML::Node pk = pit->first;
-                const YAML::Node pv = pit->second;
-                const std::string pkey = pk.IsScalar() ? pk.Scalar() : std::string();
-                if (pkey != "ignore") {
-                    out.diagnostics.push_back(make_error(mark_location(file, pk),
-                                                         "unknown key `" + pkey + "` in `prune` (known keys: ignore)"));
-                    continue;
-                }
-                for (auto& [glob, where] : string_list(file, pk, pv, "prune.ignore", out.diagnostics)) {
-                    if (php_trim(glob).empty())
-                        out.diagnostics.push_back(make_error(where, "`prune.ignore` entries are agent-name globs and cannot be empty"));
-                    else
-                        out.config.prune_ignore.push_back(std::move(glob));
-                }
-            }
-        } else if (key == "environments") {
-            std::map<std::string, SourceLocation> where;
-            auto value = yaml_to_json(file, v, "", where);
-            where[""] = kloc;
-            out.config.environments = parse_environments(value, [&](std::string_view pointer) {
-                std::string p(pointer);
-                for (auto it = where.find(p); it == where.end(); it = where.find(p)) p.resize(p.rfind('/'));
-                return where.at(p);
-            }, out.diagnostics);
-        } else if (key == "extends") {
-            // Reserved (RepositoryConfig::extends): refuse rather than silently ignore it.
-            out.diagnostics.push_back(make_error(kloc, "`extends` is reserved and not supported yet"));
-        } else {
-            std::string msg = "unknown key `" + key + "` in reconcile.yaml";
-            auto suggestion = nearest_name(key, kKeys);
-            if (!suggestion.empty()) msg += "; did you mean `" + suggestion + "`?";
-            else msg += " (known keys: include, api_url, ignore, prune, environments)";
-            out.diagnostics.push_back(make_error(kloc, std::move(msg)));
-        }
-    }
+    auto doc = read_config_document(root, out.diagnostics);
+    if (!doc) return positions;
+    for (const auto& member : doc->value.get_object()) handle_key(std::string(member.key()), *doc, out, positions);
     return positions;
 }
 
@@ -296,7 +273,7 @@ IncludePositions read_config(const fs::path& root, RepositoryFiles& out) {
 // does not exist, else "".
 std::string expand(const fs::path& root, const std::string& pattern, std::map<std::string, fs::path>& found,
             Diagnostics& diags) {
-    auto segments = split_segments(pattern);
+    auto segments = split_path_segments(pattern);
     std::string prefix;
     std::size_t literal = 0;
     while (literal + 1 < segments.size() && !has_wildcard(segments[literal])) {
@@ -338,9 +315,13 @@ std::string expand(const fs::path& root, const std::string& pattern, std::map<st
             continue;
         }
         if (!any_depth && it.depth() >= max_depth && it->is_directory(ec)) it.disable_recursion_pending();
-        if (!it->is_regular_file(ec)) continue;
+        const auto type = it->status(ec).type();  // symbolic links followed
+        if (type == fs::file_type::directory) continue;
         std::string rel = it->path().lexically_relative(root).generic_string();
-        if (glob_match(pattern, rel)) found.emplace(rel, it->path());
+        if (!glob_match_path(pattern, rel)) continue;
+        // A FIFO, a device, a socket or a dangling link the pattern names: refused, never opened.
+        if (type != fs::file_type::regular) diags.push_back(make_error(SourceLocation{rel}, special_file(type)));
+        else found.emplace(rel, it->path());
     }
     return {};
 }
@@ -370,26 +351,6 @@ void select_environment(const std::string& name, RepositoryFiles& out, IncludePo
 
 }  // namespace
 
-bool glob_match(std::string_view pattern, std::string_view path) {
-    auto pat = split_segments(pattern);
-    auto segs = split_segments(path);
-    // Consecutive `**` are one `**`.
-    std::vector<std::string_view> p;
-    for (auto s : pat)
-        if (!(s == "**" && !p.empty() && p.back() == "**")) p.push_back(s);
-    // ok[i][j]: p[i..] matches segs[j..]
-    const std::size_t P = p.size(), S = segs.size();
-    std::vector<std::vector<char>> ok(P + 1, std::vector<char>(S + 1, 0));
-    ok[P][S] = 1;
-    for (std::size_t i = P; i-- > 0;) {
-        for (std::size_t j = S + 1; j-- > 0;) {
-            if (p[i] == "**") ok[i][j] = ok[i + 1][j] || (j < S && ok[i][j + 1]);
-            else ok[i][j] = j < S && match_segment(p[i], segs[j]) && ok[i + 1][j + 1];
-        }
-    }
-    return ok[0][0];
-}
-
 RepositoryFiles discover_repository(const fs::path& root, const std::optional<std::string>& environment) {
     RepositoryFiles out;
     out.config.root = root;
@@ -410,7 +371,16 @@ RepositoryFiles discover_repository(const fs::path& root, const std::optional<st
     if (positions.include_key && found.empty() && !out.config.include.empty())
         out.diagnostics.push_back(
             make_warning(*positions.include_key, "the include patterns match no file: no agent is loaded"));
-    for (auto& [rel, path] : found) out.files.push_back(fs::absolute(path));
+    std::error_code ec;
+    const fs::path canonical_root = fs::canonical(root, ec);
+    for (auto& [rel, path] : found) {
+        // A symbolic link (or a linked directory) must not lead out of the repository.
+        if (auto problem = outside_root(canonical_root, path)) {
+            out.diagnostics.push_back(make_error(SourceLocation{rel}, *problem));
+            continue;
+        }
+        out.files.push_back(fs::absolute(path));
+    }
     return out;
 }
 

@@ -91,6 +91,37 @@ bool glob_match_text(std::string_view pat, std::string_view s) {
     return p == pat.size();
 }
 
+std::vector<std::string_view> split_path_segments(std::string_view s) {
+    std::vector<std::string_view> out;
+    std::size_t pos = 0;
+    while (true) {
+        auto next = s.find('/', pos);
+        out.push_back(s.substr(pos, next == std::string_view::npos ? next : next - pos));
+        if (next == std::string_view::npos) break;
+        pos = next + 1;
+    }
+    return out;
+}
+
+bool glob_match_path(std::string_view pattern, std::string_view path) {
+    auto segs = split_path_segments(path);
+    // Consecutive `**` are one `**`.
+    std::vector<std::string_view> p;
+    for (auto s : split_path_segments(pattern))
+        if (!(s == "**" && !p.empty() && p.back() == "**")) p.push_back(s);
+    // ok[i][j]: p[i..] matches segs[j..]
+    const std::size_t P = p.size(), S = segs.size();
+    std::vector<std::vector<char>> ok(P + 1, std::vector<char>(S + 1, 0));
+    ok[P][S] = 1;
+    for (std::size_t i = P; i-- > 0;) {
+        for (std::size_t j = S + 1; j-- > 0;) {
+            if (p[i] == "**") ok[i][j] = ok[i + 1][j] || (j < S && ok[i][j + 1]);
+            else ok[i][j] = j < S && glob_match_text(p[i], segs[j]) && ok[i + 1][j + 1];
+        }
+    }
+    return ok[0][0];
+}
+
 std::string nearest_name(std::string_view word, const std::vector<std::string>& candidates) {
     auto distance = [](std::string_view a, std::string_view b) {
         std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);

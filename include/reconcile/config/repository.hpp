@@ -8,6 +8,7 @@
 
 #include "reconcile/config/environments.hpp"
 #include "reconcile/model/diagnostics.hpp"
+#include "reconcile/util/text.hpp"
 
 namespace reconcile {
 
@@ -30,11 +31,13 @@ struct RepositoryFiles {
 
 // Reads reconcile.yaml (if present) and expands the include globs. With `environment`, that
 // environment of reconcile.yaml is chosen (an unknown name is an error): its `include`, when
-// it has one, replaces the repository's.
+// it has one, replaces the repository's. Every file found must resolve inside `root` (a
+// symbolic link out of it is refused, naming the file); only regular files are listed
+// (directories named *.yaml are skipped, FIFOs and devices refused).
 RepositoryFiles discover_repository(const std::filesystem::path& root,
                                     const std::optional<std::string>& environment = std::nullopt);
 
 // Glob match on '/'-separated relative paths: `*` within a segment, `**` across segments, `?`.
-bool glob_match(std::string_view pattern, std::string_view path);
+inline bool glob_match(std::string_view pattern, std::string_view path) { return glob_match_path(pattern, path); }
 
 }  // namespace reconcile

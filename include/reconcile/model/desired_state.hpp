@@ -1,9 +1,11 @@
 #pragma once
 // The desired-state model: what the YAML documents in the repository say.
+#include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "reconcile/model/diagnostics.hpp"
@@ -29,6 +31,73 @@ struct SecretRef {
     std::optional<SecretValue> value;    // the expanded text; nullopt when a variable is unset
 };
 
+// JSON pointer -> where that key or value was written, for one document. Compact: file names
+// are stored once (a document merged with a base holds positions in both files) and the
+// pointers in one buffer, each entry 20 bytes. Entries are appended while reading and sorted
+// once by finish(); a pointer recorded twice keeps its last position.
+class LocationMap {
+public:
+    LocationMap() = default;
+    // {{"/a", {"file.yaml", 2, 1}}, ...}: tests and fixtures.
+    LocationMap(std::initializer_list<std::pair<std::string_view, SourceLocation>> entries) {
+        for (const auto& [pointer, where] : entries) (*this)[pointer] = where;
+    }
+    // The file of the positions add() records.
+    void set_file(const std::string& file);
+    void add(std::string_view pointer, int line, int column);
+    // Sorts for look-ups; add() after it is allowed (look-ups then scan the unsorted tail).
+    void finish();
+    std::optional<SourceLocation> find(std::string_view pointer) const;
+    std::size_t count(std::string_view pointer) const { return find(pointer) ? 1 : 0; }
+    std::size_t size() const { return entries_.size(); }
+    bool empty() const { return entries_.empty(); }
+
+    // `locations["/uuid"] = SourceLocation{...}`: sets one entry (any file).
+    struct Slot {
+        LocationMap& map;
+        std::string pointer;
+        Slot& operator=(const SourceLocation& where);
+    };
+    Slot operator[](std::string_view pointer) { return Slot{*this, std::string(pointer)}; }
+
+    // Iteration, in storage order: (pointer, location) pairs made on the fly.
+    class const_iterator {
+    public:
+        const_iterator(const LocationMap* m, std::size_t i) : map_(m), i_(i) {}
+        std::pair<std::string_view, SourceLocation> operator*() const { return map_->at(i_); }
+        const_iterator& operator++() {
+            ++i_;
+            return *this;
+        }
+        bool operator!=(const const_iterator& o) const { return i_ != o.i_; }
+        bool operator==(const const_iterator& o) const { return i_ == o.i_; }
+
+    private:
+        const LocationMap* map_;
+        std::size_t i_;
+    };
+    const_iterator begin() const { return {this, 0}; }
+    const_iterator end() const { return {this, entries_.size()}; }
+
+private:
+    struct Entry {
+        std::uint32_t offset;
+        std::uint32_t length;
+        std::int32_t line;
+        std::int32_t column;
+        std::uint32_t file;  // index into files_
+    };
+    std::string_view key(const Entry& e) const { return std::string_view(text_).substr(e.offset, e.length); }
+    std::pair<std::string_view, SourceLocation> at(std::size_t i) const;
+    SourceLocation location(const Entry& e) const { return SourceLocation{files_[e.file], e.line, e.column}; }
+    std::uint32_t file_index(const std::string& file);
+    std::vector<std::string> files_;
+    std::uint32_t current_file_ = 0;
+    std::string text_;
+    std::vector<Entry> entries_;
+    std::size_t sorted_ = 0;  // entries_[0, sorted_) are sorted by pointer
+};
+
 struct DesiredAgent {
     std::string name;                    // trimmed, as the API will store it
     std::optional<std::string> uuid;     // `uuid:` pins the document to a live agent
@@ -39,7 +108,7 @@ struct DesiredAgent {
     // JSON pointer (into body) -> where that key/value was written. "" = the document itself.
     // Array elements are recorded too ("/guidelines/0"), and so are the reconciler keys
     // ("/uuid", "/channels/call/phone_number") although they are not in the body.
-    std::unordered_map<std::string, SourceLocation> locations;
+    LocationMap locations;
     std::vector<SecretRef> secrets;
     // `ignore:` field paths the dashboard owns ("status", "routing_rules[*].is_active").
     std::vector<std::string> ignore_fields;

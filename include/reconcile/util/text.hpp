@@ -30,6 +30,11 @@ std::string format_size(std::size_t bytes);
 // `*` (any run of characters) and `?` (one character) against a whole text: name globs such as
 // "Legacy *". Linear-ish, with one backtrack point.
 bool glob_match_text(std::string_view pattern, std::string_view text);
+// Glob match on '/'-separated relative paths: glob_match_text within each segment, `**` for any
+// number of segments (include patterns such as "teams/**/*.yaml").
+bool glob_match_path(std::string_view pattern, std::string_view path);
+// "a/b/c" -> {"a", "b", "c"}; "" -> {""}.
+std::vector<std::string_view> split_path_segments(std::string_view path);
 
 // Levenshtein-based suggestion among candidates ("" if nothing is close enough to be a typo).
 std::string nearest_name(std::string_view word, const std::vector<std::string>& candidates);

@@ -31,6 +31,13 @@ std::string format_all(const Diagnostics& diags) {
     return out;
 }
 
+std::string format_errors(const Diagnostics& diags) {
+    std::string out;
+    for (const auto& d : diags)
+        if (d.severity == Severity::Error) out += d.format() + "\n";
+    return out;
+}
+
 LoadOptions options_with_env(std::map<std::string, std::string> env = {}) {
     LoadOptions o;
     o.getenv = [env = std::move(env)](const std::string& name) -> std::optional<std::string> {
@@ -111,7 +118,9 @@ TEST_CASE("loader: a scalar takes the type the schema gives its field, not the Y
     for (const auto& c : cases) {
         CAPTURE(c.yaml);
         auto r = load_text(std::string("name: Typed\n") + c.yaml + "\n");
-        CHECK(format_all(r.diagnostics) == "");
+        // `yes`, `NO`, `On`, `off` in a boolean field are read as booleans, with a warning each.
+        CHECK(format_errors(r.diagnostics) == "");
+        CHECK(r.diagnostics.size() == (std::string_view(c.json) == "true" || std::string_view(c.json) == "false" ? 1u : 0u));
         REQUIRE(r.state.agents.size() == 1);
         CHECK(at(r.state.agents[0].body, c.pointer) == c.json);
     }
@@ -119,7 +128,15 @@ TEST_CASE("loader: a scalar takes the type the schema gives its field, not the Y
 
 TEST_CASE("loader: the scalars file loads with every field typed by the schema") {
     auto r = load_data_file("scalars.yaml");
-    CHECK(format_all(r.diagnostics) == "");
+    CHECK(format_all(r.diagnostics) ==
+          "scalars.yaml:5:33: warning: `appointment_scheduling_enabled`: `yes` is a YAML 1.1 boolean: editors and "
+          "YAML 1.2 tools read it as a string; write true\n"
+          "scalars.yaml:6:34: warning: `appointment_scheduling_randomly`: `Off` is a YAML 1.1 boolean: editors and "
+          "YAML 1.2 tools read it as a string; write false\n"
+          "scalars.yaml:12:29: warning: `settings.voice.interaction.customer_speak_first`: `on` is a YAML 1.1 "
+          "boolean: editors and YAML 1.2 tools read it as a string; write true\n"
+          "scalars.yaml:41:16: warning: `routing_rules[0].is_active`: `YES` is a YAML 1.1 boolean: editors and "
+          "YAML 1.2 tools read it as a string; write true\n");
     REQUIRE(r.state.agents.size() == 1);
     const auto& a = r.state.agents[0];
     CHECK(a.name == "Scalar Typing Agent");
@@ -391,12 +408,15 @@ TEST_CASE("loader: nesting deeper than max_depth is refused") {
               "deeper than 64 levels\n");
         CHECK(r.state.agents.empty());
     }
-    SUBCASE("beyond what the YAML parser itself accepts") {
-        std::string deep = "name: Deep\ncustom_prompt: " + std::string(5000, '[') + std::string(5000, ']') + "\n";
+    SUBCASE("far deeper: refused at the limit, the rest skipped without recursion") {
+        std::string deep = "name: Deep\nsettings: {voice: {normalizers: {inbound: {x: " + std::string(5000, '[') +
+                           std::string(5000, ']') + "}}}}\n";
         auto r = load_text(deep);
         REQUIRE(r.diagnostics.size() == 1);
-        CHECK(r.diagnostics[0].message == "nesting deeper than 64 levels");
+        CHECK(r.diagnostics[0].message.ends_with("nesting deeper than 64 levels"));
+        CHECK(r.diagnostics[0].message.starts_with("`settings.voice.normalizers.inbound.x[0][0]"));
         CHECK(r.diagnostics[0].where.line == 2);
+        CHECK(r.state.agents.empty());
     }
     SUBCASE("a smaller limit") {
         LoadOptions o = options_with_env();
@@ -427,10 +447,11 @@ TEST_CASE("loader: alias limits") {
         CHECK(format_all(r.diagnostics) ==
               "test.yaml:1:1: error: document expands to more than 10 nodes (YAML aliases?)\n");
     }
-    SUBCASE("a node that contains itself") {
+    SUBCASE("a node that names itself: the anchor is not defined until its node ends") {
         auto r = load_text("name: Loop\nsettings: {voice: {normalizers: {inbound: &a {x: [*a]}}}}\n");
         CHECK(format_all(r.diagnostics) ==
-              "test.yaml:1:1: error: document expands to more than 1000000 nodes (YAML aliases?)\n");
+              "test.yaml:2:52: error: `settings.voice.normalizers.inbound.x[0]`: alias `*a` names no anchor "
+              "written before it in this document\n");
     }
     SUBCASE("ordinary aliases are expanded") {
         auto r = load_text(
@@ -514,19 +535,19 @@ TEST_CASE("loader: the examples repository loads with zero diagnostics") {
     }
 }
 
-TEST_CASE("loader: a line starting with ',' is refused before the YAML parser sees it") {
-    // yaml-cpp 0.7 never returns on these (found by the fuzzer).
+TEST_CASE("loader: inputs that hung the previous YAML parser are refused as malformed, quickly") {
+    // yaml-cpp 0.7 never returned on these (found by the fuzzer); libfyaml refuses them.
     for (std::string_view text : {std::string_view(",: &a"), std::string_view("# c\n  , a\n"),
-                                  std::string_view("name: A\n---\n, b\n"), std::string_view("--- , a\n"),
-                                  std::string_view("\xEF\xBB\xBF,: a"), std::string_view(" :\n,"), std::string_view("&x,"), std::string_view("'ha',")}) {
+                                  std::string_view("name: A\n---\n, b\n"), std::string_view("\xEF\xBB\xBF,: a"),
+                                  std::string_view(" :\n,"), std::string_view("&x,"), std::string_view("'ha',")}) {
+        CAPTURE(text);
         LoadOptions options;
         options.getenv = [](const std::string&) { return std::nullopt; };
         LoadResult out;
         load_yaml_text(text, "f.yaml", Schema::agent(), options, out);
-        REQUIRE(out.diagnostics.size() == 1);
-        CHECK(out.diagnostics[0].message ==
-              "malformed YAML: a line cannot start with ',' outside [ ] or { } (quote the text)");
-        CHECK(out.diagnostics[0].where.line >= 1);
+        REQUIRE(has_errors(out.diagnostics));
+        CHECK(out.diagnostics.back().message.starts_with("malformed YAML: "));
+        CHECK(out.diagnostics.back().where.line >= 1);
     }
     // A ',' later in a flow sequence is ordinary YAML.
     LoadOptions options;
