@@ -297,16 +297,17 @@ std::string expand(const fs::path& root, const std::string& pattern, std::map<st
     const int max_depth = static_cast<int>(segments.size() - literal) - 1;
     fs::path base = prefix.empty() ? root : root / prefix;
     if (!fs::is_directory(base, ec)) return prefix;
-    fs::recursive_directory_iterator it(base, fs::directory_options::skip_permission_denied, ec), end;
+    // An unreadable folder is an error, never a silently smaller repository.
+    fs::recursive_directory_iterator it(base, fs::directory_options::none, ec), end;
     if (ec) {
-        diags.push_back(make_warning(SourceLocation{prefix.empty() ? "." : prefix},
-                                     "cannot list directory: " + ec.message()));
+        diags.push_back(make_error(SourceLocation{prefix.empty() ? "." : prefix},
+                                   "cannot list directory: " + ec.message()));
         return {};
     }
     for (; it != end; it.increment(ec)) {
         if (ec) {
-            diags.push_back(make_warning(SourceLocation{prefix.empty() ? "." : prefix},
-                                         "cannot list directory: " + ec.message()));
+            diags.push_back(make_error(SourceLocation{prefix.empty() ? "." : prefix},
+                                       "cannot list a directory under it: " + ec.message()));
             break;
         }
         const auto name = it->path().filename().string();

@@ -129,8 +129,14 @@ ApiResult<std::vector<T>> HttpAgentApi::read_all_pages(const std::string& collec
     bool more = take(*first, 1);
 
     // Concurrent: pages 2..last over every connection.
+    // Never a partial live state: a truncated list would plan creates of agents that exist.
+    auto too_many = [&] {
+        return api_error(ApiError::Kind::Malformed, "GET", collection, 200,
+                         "the list has more than " + std::to_string(kMaxPages) + " pages; refusing a partial read");
+    };
+    if (first->last && *first->last > kMaxPages) return std::unexpected(too_many());
     if (more && first->last && !extra_.empty()) {
-        const long long last = std::min(*first->last, kMaxPages);
+        const long long last = *first->last;
         const std::size_t count = static_cast<std::size_t>(std::max(0LL, last - 1));
         std::vector<std::optional<ApiResult<PageRead<T>>>> pages(count);
         std::atomic<std::size_t> next_index{0};
@@ -167,6 +173,7 @@ ApiResult<std::vector<T>> HttpAgentApi::read_all_pages(const std::string& collec
         if (!page) return std::unexpected(std::move(page.error()));
         more = take(*page, next);
     }
+    if (more) return std::unexpected(too_many());
     return out;
 }
 

@@ -370,6 +370,17 @@ TEST_CASE("HttpAgentApi::list_phone_numbers pages and parses bindings") {
     CHECK(t.requests[1].target == "/api/v1/phone-numbers?page=2&per_page=100");
 }
 
+TEST_CASE("HttpAgentApi: a listing past the page limit is an error, never a partial state") {
+    ScriptedTransport t;
+    t.replies.push_back(response(200, R"({"data":{"items":[{"agent_uuid":"a1","name":"A"}],
+        "pagination":{"current_page":1,"last_page":10001}}})"));
+    HttpAgentApi api(t);
+    auto agents = api.list_agents();
+    REQUIRE_FALSE(agents.has_value());
+    CHECK(agents.error().message.find("more than 10000 pages") != std::string::npos);
+    CHECK(t.requests.size() == 1);
+}
+
 TEST_CASE("HttpAgentApi: an item without an identifier is a malformed response") {
     ScriptedTransport t;
     t.replies.push_back(response(200, R"({"data":{"items":[{"name":"x"}],"pagination":{"current_page":1,"last_page":1}}})"));
