@@ -9,28 +9,14 @@
 
 #include "reconcile/config/bases.hpp"
 #include "reconcile/config/loader.hpp"
+#include "temp_repo.hpp"
 
 using namespace reconcile;
 namespace fs = std::filesystem;
 
 namespace {
 
-// A repository in a fresh temporary directory, removed at the end of the test.
-struct TempRepo {
-    fs::path root;
-    explicit TempRepo(const std::string& name) {
-        root = fs::temp_directory_path() / ("reconcile-bases-" + name + "-" + std::to_string(::getpid()));
-        fs::remove_all(root);
-        fs::create_directories(root);
-    }
-    ~TempRepo() { fs::remove_all(root); }
-    fs::path write(const std::string& rel, const std::string& text) const {
-        fs::path p = root / rel;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << text;
-        return p;
-    }
-};
+using reconcile::testing::TempRepo;
 
 LoadOptions options(std::map<std::string, std::string> env = {}) {
     LoadOptions o;
@@ -69,7 +55,7 @@ const DesiredAgent& agent(const LoadResult& r, const std::string& name) {
 }  // namespace
 
 TEST_CASE("extends: objects merge deeply, the document wins, a list it gives replaces the base's") {
-    TempRepo repo("merge");
+    TempRepo repo("bases-merge");
     repo.write("bases/dealership.yaml",
                "company_name: Volvo Dealers\n"                      // 1
                "tone: Warm and professional.\n"                     // 2
@@ -117,7 +103,7 @@ TEST_CASE("extends: objects merge deeply, the document wins, a list it gives rep
 }
 
 TEST_CASE("extends: a list is applied in order, a base may extend another, and a base is read once") {
-    TempRepo repo("chain");
+    TempRepo repo("bases-chain");
     repo.write("bases/root.yaml", "company_name: Root\ntone: root tone\nlanguage: en\n");
     repo.write("bases/dealer.yaml", "extends: root.yaml\ncompany_name: Dealer\n");
     repo.write("bases/voice.yaml", "tone: voice tone\ncompany_name: Voice\n");
@@ -138,7 +124,7 @@ TEST_CASE("extends: a list is applied in order, a base may extend another, and a
 }
 
 TEST_CASE("extends: an error inside a base names the base's file and line, once") {
-    TempRepo repo("base-error");
+    TempRepo repo("bases-base-error");
     repo.write("bases/d.yaml", "tone: ok\nspeed: slowly\n");
     repo.write("agents/a.yaml", "extends: ../bases/d.yaml\nname: A\n");
     repo.write("agents/b.yaml", "extends: ../bases/d.yaml\nname: B\n");
@@ -148,7 +134,7 @@ TEST_CASE("extends: an error inside a base names the base's file and line, once"
 }
 
 TEST_CASE("extends: a base needs no name but an agent document still does") {
-    TempRepo repo("names");
+    TempRepo repo("bases-names");
     repo.write("bases/named.yaml", "name: From Base\ntone: t\n");
     repo.write("agents/a.yaml", "extends: ../bases/named.yaml\ntone: own\n");
     auto r = load(repo, {"agents/a.yaml"});
@@ -156,7 +142,7 @@ TEST_CASE("extends: a base needs no name but an agent document still does") {
 }
 
 TEST_CASE("extends: missing file, cycle, outside the repository, absolute path, agent document") {
-    TempRepo repo("errors");
+    TempRepo repo("bases-errors");
     repo.write("bases/x.yaml", "extends: y.yaml\ntone: x\n");
     repo.write("bases/y.yaml", "tone: y\nextends: [x.yaml]\n");
     repo.write("agents/cycle.yaml", "name: Cycle\nextends: ../bases/x.yaml\n");
@@ -178,8 +164,8 @@ TEST_CASE("extends: missing file, cycle, outside the repository, absolute path, 
 }
 
 TEST_CASE("extends: a symbolic link that resolves outside the repository is refused") {
-    TempRepo repo("symlink");
-    TempRepo outside("symlink-outside");
+    TempRepo repo("bases-symlink");
+    TempRepo outside("bases-symlink-outside");
     outside.write("secret.yaml", "tone: from outside\n");
     fs::create_directories(repo.root / "bases");
     fs::create_symlink(outside.root / "secret.yaml", repo.root / "bases" / "link.yaml");
@@ -191,7 +177,7 @@ TEST_CASE("extends: a symbolic link that resolves outside the repository is refu
 }
 
 TEST_CASE("extends: the base's ${env:} secrets are carried into the documents that keep its value") {
-    TempRepo repo("secrets");
+    TempRepo repo("bases-secrets");
     repo.write("bases/d.yaml",
                "settings:\n"
                "  text:\n"
@@ -217,7 +203,7 @@ TEST_CASE("extends: the base's ${env:} secrets are carried into the documents th
 }
 
 TEST_CASE("extends: the base's ignore list applies unless the document gives its own") {
-    TempRepo repo("ignore");
+    TempRepo repo("bases-ignore");
     repo.write("bases/d.yaml", "ignore: [status]\n");
     repo.write("agents/a.yaml", "name: A\nextends: ../bases/d.yaml\n");
     repo.write("agents/b.yaml", "name: B\nextends: ../bases/d.yaml\nignore: [notes]\n");

@@ -11,26 +11,14 @@
 #include "reconcile/config/loader.hpp"
 #include "reconcile/config/repository.hpp"
 #include "reconcile/config/vars.hpp"
+#include "temp_repo.hpp"
 
 using namespace reconcile;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempRepo {
-    fs::path root;
-    explicit TempRepo(const std::string& name) {
-        root = fs::temp_directory_path() / ("reconcile-env-" + name + "-" + std::to_string(::getpid()));
-        fs::remove_all(root);
-        fs::create_directories(root);
-    }
-    ~TempRepo() { fs::remove_all(root); }
-    void write(const std::string& rel, const std::string& text) const {
-        fs::path p = root / rel;
-        fs::create_directories(p.parent_path());
-        std::ofstream(p, std::ios::binary) << text;
-    }
-};
+using reconcile::testing::TempRepo;
 
 std::string format_all(const Diagnostics& diags) {
     std::string out;
@@ -177,7 +165,7 @@ TEST_CASE("parse_environments: include globs and vars, each problem with its pla
 }
 
 TEST_CASE("repository: the chosen environment's globs replace include; an unknown one is an error") {
-    TempRepo repo("select");
+    TempRepo repo("env-select");
     repo.write("reconcile.yaml",
                "include: [shared/*.yaml]\n"
                "environments:\n"
@@ -207,7 +195,7 @@ TEST_CASE("repository: the chosen environment's globs replace include; an unknow
 }
 
 TEST_CASE("repository: environments with problems are reported where they are written") {
-    TempRepo repo("bad-envs");
+    TempRepo repo("env-bad-envs");
     repo.write("reconcile.yaml",
                "environments:\n"
                "  staging:\n"
