@@ -13,6 +13,7 @@
 #include "reconcile/model/api_paths.hpp"
 #include "reconcile/remote/envelope.hpp"
 #include "reconcile/remote/retry.hpp"
+#include "reconcile/util/text.hpp"
 
 namespace reconcile {
 
@@ -104,10 +105,15 @@ ApiResult<std::vector<T>> HttpAgentApi::read_all_pages(const std::string& collec
     auto path_of = [&](long long page) {
         return std::string(api_paths::kBase) + api_paths::page(collection, static_cast<int>(page), per_page_);
     };
+    listed_bytes_ = 0;
     auto fetch = [&](HttpTransport& transport, long long page) -> ApiResult<PageRead<T>> {
         const std::string path = path_of(page);
         auto data = call(transport, "GET", path, nullptr);
         if (!data) return std::unexpected(std::move(data.error()));
+        if (listed_bytes_.load() > listing_budget_)
+            return std::unexpected(api_error(ApiError::Kind::Malformed, "GET", path, 200,
+                                             "the listing's answers exceed " + format_size(listing_budget_) +
+                                                 " together; refusing to read further"));
         return read_page<T>(*data, path, id_key, parse);
     };
 
@@ -192,6 +198,7 @@ ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::s
             e.maybe_committed = t.request_sent && is_write(method);
             return std::unexpected(std::move(e));
         }
+        if (method == "GET") listed_bytes_ += response->body.size();
         if (retrier_ && response->rate_remaining)
             retrier_->observe_rate_headers(response->rate_limit, *response->rate_remaining, response->status == 429);
         return parse_envelope(method, path, *response);

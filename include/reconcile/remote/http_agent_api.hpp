@@ -1,4 +1,5 @@
 #pragma once
+#include <atomic>
 // The Mihu agents API over HTTPS: the AgentApi port implemented with an HttpTransport, the
 // envelope parser and pagination.
 #include <string>
@@ -21,6 +22,9 @@ public:
     // gives the page count; the other pages are then spread over all the connections, each
     // page parsed as it arrives while the others are in flight, and assembled in page order.
     void set_read_connections(std::vector<HttpTransport*> extra) { extra_ = std::move(extra); }
+    // The budget of one listing's answers, all pages together (each answer is also bounded by
+    // the transport): a server that pages without end cannot grow memory without bound.
+    void set_listing_budget(std::size_t bytes) { listing_budget_ = bytes; }
     ApiResult<std::vector<LiveAgent>> list_agents() override;
     ApiResult<std::vector<PhoneNumber>> list_phone_numbers() override;
     ApiResult<json::value> send(const HttpCall& call) override;
@@ -34,6 +38,8 @@ private:
     std::vector<HttpTransport*> extra_;
     Retrier* retrier_;
     int per_page_;
+    std::size_t listing_budget_ = std::size_t{2} << 30;  // 2 GiB: about 150,000 agents
+    std::atomic<std::size_t> listed_bytes_{0};
 };
 
 }  // namespace reconcile

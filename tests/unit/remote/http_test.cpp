@@ -381,6 +381,19 @@ TEST_CASE("HttpAgentApi: a listing past the page limit is an error, never a part
     CHECK(t.requests.size() == 1);
 }
 
+TEST_CASE("HttpAgentApi: a listing's answers together have a budget") {
+    ScriptedTransport t;
+    t.replies.push_back(response(200, agent_page(1, 3, 0, 100)));
+    t.replies.push_back(response(200, agent_page(2, 3, 0, 100)));
+    t.replies.push_back(response(200, agent_page(3, 3, 0, 100)));
+    HttpAgentApi api(t);
+    api.set_listing_budget(agent_page(1, 3, 0, 100).size() + 10);
+    auto agents = api.list_agents();
+    REQUIRE_FALSE(agents.has_value());
+    CHECK(agents.error().message.find("together; refusing to read further") != std::string::npos);
+    CHECK(t.requests.size() == 2);
+}
+
 TEST_CASE("HttpAgentApi: an item without an identifier is a malformed response") {
     ScriptedTransport t;
     t.replies.push_back(response(200, R"({"data":{"items":[{"name":"x"}],"pagination":{"current_page":1,"last_page":1}}})"));
