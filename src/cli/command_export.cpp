@@ -18,7 +18,7 @@ int cmd_export(Console& console, const GlobalOptions& g, const CommandOptions& c
     std::optional<std::string> config_url;
     const auto environment = requested_environment(g);
     if (environment || std::filesystem::exists(std::filesystem::path(g.repo) / "reconcile.yaml")) {
-        auto files = discover_repository(g.repo, environment);
+        auto files = read_repository_config(g.repo, environment);
         if (environment && has_errors(files.diagnostics)) {  // e.g. an unknown --env
             print_diagnostics(console, files.diagnostics);
             return kExitError;

@@ -38,7 +38,7 @@ std::optional<std::string> validate_one(Console& console, const GlobalOptions& g
 int cmd_validate(Console& console, const GlobalOptions& g, const CommandOptions& c) {
     std::vector<std::string> every;
     if (!requested_environment(g)) {
-        auto files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal());
+        auto files = read_repository_config(std::filesystem::absolute(g.repo).lexically_normal());
         if (!has_errors(files.diagnostics))
             for (const auto& e : files.config.environments) every.push_back(e.name);
     }

@@ -46,7 +46,7 @@ std::optional<std::string> requested_environment(const GlobalOptions& g) {
 
 bool require_environment(Console& console, const GlobalOptions& g) {
     if (requested_environment(g)) return true;
-    auto files = discover_repository(std::filesystem::absolute(g.repo).lexically_normal());
+    auto files = read_repository_config(std::filesystem::absolute(g.repo).lexically_normal());
     if (files.config.environments.empty()) return true;
     console.error("reconcile.yaml declares environments (" + environment_names(files.config.environments) +
                   "): choose one with --env NAME (or RECONCILE_ENV=NAME)");

@@ -103,6 +103,18 @@ void string_list(const ConfigDocument& doc, const std::string& ptr, const std::s
     }
 }
 
+// A cleaned include pattern is kept with where it was written; a bad one is an error there.
+void add_include_pattern(const std::string& text, const SourceLocation& where, RepositoryFiles& out,
+                         IncludePositions& positions) {
+    std::string problem;
+    if (auto p = clean_pattern(text, problem)) {
+        out.config.include.push_back(*p);
+        positions.patterns.emplace(*p, where);
+    } else {
+        out.diagnostics.push_back(make_error(where, "include pattern `" + text + "` " + problem));
+    }
+}
+
 void handle_include(const ConfigDocument& doc, RepositoryFiles& out, IncludePositions& positions) {
     const auto kloc = doc.key("/include");
     const json::value& v = doc.value.at("include");
@@ -113,13 +125,7 @@ void handle_include(const ConfigDocument& doc, RepositoryFiles& out, IncludePosi
     out.config.include.clear();
     positions.include_key = kloc;
     string_list(doc, "/include", "include", out.diagnostics, [&](std::string text, const SourceLocation& iloc) {
-        std::string problem;
-        if (auto p = clean_pattern(text, problem)) {
-            out.config.include.push_back(*p);
-            positions.patterns.emplace(*p, iloc);
-        } else {
-            out.diagnostics.push_back(make_error(iloc, "include pattern `" + text + "` " + problem));
-        }
+        add_include_pattern(text, iloc, out, positions);
     });
     if (v.is_array() && v.get_array().empty())
         out.diagnostics.push_back(make_warning(kloc, "`include` is empty: no agent file is loaded"));
@@ -339,24 +345,32 @@ void select_environment(const std::string& name, RepositoryFiles& out, IncludePo
     if (!env->include) return;
     out.config.include.clear();
     positions = IncludePositions{env->include_key, {}};
-    for (const auto& [text, where] : *env->include) {
-        std::string problem;
-        if (auto p = clean_pattern(text, problem)) {
-            out.config.include.push_back(*p);
-            positions.patterns.emplace(*p, where);
-        } else {
-            out.diagnostics.push_back(make_error(where, "include pattern `" + text + "` " + problem));
-        }
-    }
+    for (const auto& [text, where] : *env->include) add_include_pattern(text, where, out, positions);
 }
 
 }  // namespace
 
-RepositoryFiles discover_repository(const fs::path& root, const std::optional<std::string>& environment) {
-    RepositoryFiles out;
+namespace {
+
+IncludePositions read_config_for(const fs::path& root, const std::optional<std::string>& environment,
+                                 RepositoryFiles& out) {
     out.config.root = root;
     auto positions = read_config(root, out);
     if (environment) select_environment(*environment, out, positions);
+    return positions;
+}
+
+}  // namespace
+
+RepositoryFiles read_repository_config(const fs::path& root, const std::optional<std::string>& environment) {
+    RepositoryFiles out;
+    read_config_for(root, environment, out);
+    return out;
+}
+
+RepositoryFiles discover_repository(const fs::path& root, const std::optional<std::string>& environment) {
+    RepositoryFiles out;
+    const auto positions = read_config_for(root, environment, out);
 
     std::map<std::string, fs::path> found;  // relative path -> absolute; sorted, deduplicated
     for (const auto& pattern : out.config.include) {

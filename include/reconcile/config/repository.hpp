@@ -37,6 +37,11 @@ struct RepositoryFiles {
 RepositoryFiles discover_repository(const std::filesystem::path& root,
                                     const std::optional<std::string>& environment = std::nullopt);
 
+// Only reconcile.yaml (and the chosen environment): no directory is walked. For the commands
+// that need the configuration (environments, api_url) but not the agent files.
+RepositoryFiles read_repository_config(const std::filesystem::path& root,
+                                       const std::optional<std::string>& environment = std::nullopt);
+
 // Glob match on '/'-separated relative paths: `*` within a segment, `**` across segments, `?`.
 inline bool glob_match(std::string_view pattern, std::string_view path) { return glob_match_path(pattern, path); }
 

@@ -170,3 +170,19 @@ TEST_CASE("repository: reconcile.yaml `ignore` field paths and `prune.ignore` na
           "reconcile.yaml:1:1: error: `prune` must be a mapping such as `prune: {ignore: [\"Legacy *\"]}`\n");
     fs::remove_all(dir);
 }
+
+TEST_CASE("repository: read_repository_config reads reconcile.yaml and walks no directory") {
+    fs::path dir = fs::temp_directory_path() / "reconcile_repository_config_only_test";
+    fs::remove_all(dir);
+    fs::create_directories(dir / "agents");
+    std::ofstream(dir / "agents" / "a.yaml") << "name: A\n";
+    { std::ofstream(dir / "reconcile.yaml") << "api_url: https://acme.mihu.ai\nenvironments:\n  prod: {include: [\"p/*.yaml\"]}\n"; }
+    auto config = read_repository_config(dir, std::string("prod"));
+    CHECK(format_all(config.diagnostics) == "");
+    CHECK(config.files.empty());
+    REQUIRE(config.config.api_url);
+    CHECK(*config.config.api_url == "https://acme.mihu.ai");
+    CHECK(config.config.include == std::vector<std::string>{"p/*.yaml"});
+    CHECK(format_all(read_repository_config(dir, std::string("prd")).diagnostics).find("prd") != std::string::npos);
+    fs::remove_all(dir);
+}
