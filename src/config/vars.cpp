@@ -13,10 +13,6 @@ namespace {
 
 constexpr std::string_view kOpen = "${var:";
 
-bool name_char(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 void push_once(Diagnostics& diagnostics, Diagnostic d) {
     for (const auto& e : diagnostics)
         if (e.severity == d.severity && e.message == d.message && e.where.str() == d.where.str()) return;
@@ -183,41 +179,8 @@ bool mentions_var_reference(std::string_view text) { return text.find(kOpen) != 
 
 VarExpansion expand_var_references(std::string_view text,
                                    const std::function<std::optional<std::string>(const std::string&)>& lookup) {
-    VarExpansion out;
-    std::size_t pos = 0;
-    while (pos < text.size()) {
-        auto hit = text.find(kOpen, pos);
-        if (hit == std::string_view::npos) break;
-        if (hit > 0 && text[hit - 1] == '$') {
-            // `$${var:` is the literal `${var:`: drop one `$`.
-            out.text.append(text.substr(pos, hit - 1 - pos));
-            out.text.append(kOpen);
-            pos = hit + kOpen.size();
-            continue;
-        }
-        out.text.append(text.substr(pos, hit - pos));
-        std::size_t i = hit + kOpen.size();
-        std::size_t start = i;
-        while (i < text.size() && name_char(text[i])) ++i;
-        if (i == start || i >= text.size() || text[i] != '}') {
-            out.malformed = true;
-            out.text.append(text.substr(hit));
-            return out;
-        }
-        std::string name(text.substr(start, i - start));
-        if (std::find(out.variables.begin(), out.variables.end(), name) == out.variables.end())
-            out.variables.push_back(name);
-        if (auto value = lookup(name)) {
-            out.text += *value;
-        } else {
-            if (std::find(out.unknown.begin(), out.unknown.end(), name) == out.unknown.end())
-                out.unknown.push_back(name);
-            out.text.append(text.substr(hit, i + 1 - hit));
-        }
-        pos = i + 1;
-    }
-    if (pos < text.size()) out.text.append(text.substr(pos));
-    return out;
+    auto e = expand_references(text, "var", lookup);
+    return VarExpansion{std::move(e.text), std::move(e.variables), std::move(e.unset), e.malformed};
 }
 
 void substitute_vars(DesiredAgent& agent, const Schema& schema, const LoadOptions& options, LoadResult& out) {

@@ -5,9 +5,9 @@
 
 namespace reconcile {
 
-EnvExpansion expand_env_references(std::string_view text, const EnvLookup& lookup) {
-    constexpr std::string_view kRef = "${env:";
-    constexpr std::string_view kEscaped = "$${env:";
+EnvExpansion expand_references(std::string_view text, std::string_view kind, const EnvLookup& lookup) {
+    const std::string kRef = "${" + std::string(kind) + ":";
+    const std::string kEscaped = "$" + kRef;
     EnvExpansion out;
     std::size_t i = 0;
     while (i < text.size()) {
@@ -42,6 +42,10 @@ EnvExpansion expand_env_references(std::string_view text, const EnvLookup& looku
         i = close + 1;
     }
     return out;
+}
+
+EnvExpansion expand_env_references(std::string_view text, const EnvLookup& lookup) {
+    return expand_references(text, "env", lookup);
 }
 
 std::expected<std::string, std::string> expand_env_template(std::string_view text, const EnvLookup& lookup) {

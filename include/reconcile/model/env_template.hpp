@@ -23,6 +23,10 @@ struct EnvExpansion {
 };
 EnvExpansion expand_env_references(std::string_view text, const EnvLookup& lookup);
 
+// The same rules for any kind of reference: `${KIND:NAME}` and `$${KIND:`. `${var:}` (an
+// environment's plain values) uses it with "var".
+EnvExpansion expand_references(std::string_view text, std::string_view kind, const EnvLookup& lookup);
+
 // The same, for apply: the expanded text, or the name of the first unset variable.
 std::expected<std::string, std::string> expand_env_template(std::string_view text, const EnvLookup& lookup);
 
