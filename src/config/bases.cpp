@@ -5,6 +5,7 @@
 #include <system_error>
 
 #include "reconcile/config/file_reader.hpp"
+#include "reconcile/config/inside_repository.hpp"
 #include "reconcile/config/vars.hpp"
 #include "reconcile/util/text.hpp"
 
@@ -70,14 +71,13 @@ std::expected<fs::path, std::string> resolve_base_path(const fs::path& repo_root
     if (rel.empty() || *rel.begin() == ".." || rel == ".")
         return std::unexpected("is outside the repository (a base must be a file inside it)");
     if (!fs::exists(fs::symlink_status(candidate, ec))) return std::unexpected("does not exist");
-    fs::path real = fs::canonical(candidate, ec);
-    if (ec) return std::unexpected("cannot be resolved: " + ec.message());
     fs::path real_root = fs::canonical(root, ec);
     if (ec) real_root = root;
-    fs::path real_rel = real.lexically_relative(real_root);
-    if (real_rel.empty() || *real_rel.begin() == "..")
-        return std::unexpected("resolves outside the repository (through a symbolic link)");
-    if (!fs::is_regular_file(real, ec)) return std::unexpected("is not a file");
+    auto real = resolve_inside(real_root, candidate);
+    if (!real && real.error().reason == OutsideReason::Unresolvable)
+        return std::unexpected("cannot be resolved: " + real.error().detail);
+    if (!real) return std::unexpected("resolves outside the repository (through a symbolic link)");
+    if (!fs::is_regular_file(*real, ec)) return std::unexpected("is not a file");
     return candidate;
 }
 

@@ -8,6 +8,7 @@
 #include "reconcile/config/document_builder.hpp"
 #include "reconcile/config/environments.hpp"
 #include "reconcile/config/file_reader.hpp"
+#include "reconcile/config/inside_repository.hpp"
 #include "reconcile/model/field_pattern.hpp"
 #include "reconcile/model/schema.hpp"
 #include "reconcile/util/json.hpp"
@@ -227,13 +228,10 @@ std::string special_file(fs::file_type type) {
 
 // The resolved path is inside the resolved root (symbolic links followed).
 std::optional<std::string> outside_root(const fs::path& canonical_root, const fs::path& path) {
-    std::error_code ec;
-    fs::path real = fs::canonical(path, ec);
-    if (ec) return "cannot read file: " + ec.message();
-    auto rel = real.lexically_relative(canonical_root);
-    if (rel.empty() || *rel.begin() == "..")
-        return "a symbolic link to a file outside the repository; refused (files must be inside the repository)";
-    return std::nullopt;
+    auto inside = resolve_inside(canonical_root, path);
+    if (inside) return std::nullopt;
+    if (inside.error().reason == OutsideReason::Unresolvable) return "cannot read file: " + inside.error().detail;
+    return "a symbolic link to a file outside the repository; refused (files must be inside the repository)";
 }
 
 // reconcile.yaml -> JSON and positions (nullopt: absent, empty or unreadable; reported).
