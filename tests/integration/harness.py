@@ -3,9 +3,11 @@ over TLS, with a CA made at test time. Stdlib only."""
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import textwrap
+import time
 import unittest
 
 import simulator
@@ -72,6 +74,31 @@ class SimCase(unittest.TestCase):
             self.fail(f"reconcile {' '.join(args)} exited {proc.returncode}, expected {check}\n"
                       f"--- stdout\n{proc.stdout}\n--- stderr\n{proc.stderr}")
         return proc
+
+    def interrupt_reconcile(self, *args, when_method=None, after=0.0):
+        """Starts reconcile with `args`, sends SIGINT once a `when_method` request has reached
+        the simulator (or at once) and `after` more seconds have passed. Returns the return
+        code, stdout, stderr and the seconds from SIGINT to exit."""
+        e = {k: v for k, v in os.environ.items() if not k.startswith("MIHU_")}
+        e.update({"MIHU_API_URL": self.sim.url, "MIHU_API_TOKEN": TOKEN, "NO_COLOR": "1"})
+        proc = subprocess.Popen([RECONCILE, "--repo", self.repo, "--ca-file", simulator.ca_file(self.ca), *args],
+                                env=e, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+        try:
+            if when_method:
+                deadline = time.monotonic() + 30
+                while not self.api_requests(when_method) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                self.assertTrue(self.api_requests(when_method), f"no {when_method} reached the simulator")
+            time.sleep(after)
+            interrupted = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=60)
+            return proc.returncode, out, err, time.monotonic() - interrupted
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
 
     # -- simulator views ------------------------------------------------------------------
     def live_agents(self):

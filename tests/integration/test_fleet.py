@@ -3,13 +3,10 @@ connections, `--shard K/N` splitting the work of plan, apply and drift, and Ctrl
 stalled server."""
 import json
 import os
-import signal
-import subprocess
 import time
 import unittest
 
-from harness import RECONCILE, TOKEN, SimCase
-import simulator
+from harness import SimCase
 
 
 def agent(i, **fields):
@@ -133,27 +130,9 @@ class InterruptStalled(SimCase):
         for i in range(1, 21):
             self.write(f"agents/{i:03d}.yaml", f"name: Ship {i:03d}\ntone: warm\n")
         self.sim.set_faults([{"method": "PATCH", "path_prefix": "/api/v1/agents", "action": "stall", "ms": 60000}])
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MIHU_")}
-        env.update({"MIHU_API_URL": self.sim.url, "MIHU_API_TOKEN": TOKEN, "NO_COLOR": "1"})
-        proc = subprocess.Popen([RECONCILE, "--repo", self.repo, "--ca-file", simulator.ca_file(self.ca),
-                                 "--parallelism", "2", "apply", "--auto-approve"],
-                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 30
-            while not self.api_requests("PATCH") and time.monotonic() < deadline:
-                time.sleep(0.05)
-            self.assertTrue(self.api_requests("PATCH"), "no PATCH reached the simulator")
-            time.sleep(0.3)
-            interrupted = time.monotonic()
-            proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=30)
-            took = time.monotonic() - interrupted
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-        self.assertEqual(proc.returncode, 130, out + err)
+        code, out, err, took = self.interrupt_reconcile("--parallelism", "2", "apply", "--auto-approve",
+                                                        when_method="PATCH", after=0.3)
+        self.assertEqual(code, 130, out + err)
         self.assertLess(took, 5.0, f"exited {took:.1f} s after Ctrl-C")
         self.assertGreaterEqual(took, 1.5, "the requests in flight did not get their grace period")
         self.assertIn("skipped", out)
@@ -164,24 +143,8 @@ class InterruptStalled(SimCase):
     def test_ctrl_c_during_a_stalled_listing_exits_130_within_5_s(self):
         self.write("agents/001.yaml", "name: Ship 001\ntone: warm\n")
         self.sim.set_faults([{"method": "GET", "path_prefix": "/api/v1/agents", "action": "stall", "ms": 60000}])
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MIHU_")}
-        env.update({"MIHU_API_URL": self.sim.url, "MIHU_API_TOKEN": TOKEN, "NO_COLOR": "1"})
-        proc = subprocess.Popen([RECONCILE, "--repo", self.repo, "--ca-file", simulator.ca_file(self.ca), "plan"],
-                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        try:
-            deadline = time.monotonic() + 30
-            while not self.api_requests("GET") and time.monotonic() < deadline:
-                time.sleep(0.05)
-            interrupted = time.monotonic()
-            proc.send_signal(signal.SIGINT)
-            out, err = proc.communicate(timeout=30)
-            took = time.monotonic() - interrupted
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-        self.assertEqual(proc.returncode, 130, out + err)
+        code, out, err, took = self.interrupt_reconcile("plan", when_method="GET")
+        self.assertEqual(code, 130, out + err)
         self.assertLess(took, 5.0)
         self.assertIn("interrupted", err)
         self.assertEqual(len(self.api_requests("GET")), 1, "the listing was retried after Ctrl-C")

@@ -1,13 +1,9 @@
 """An apply that survives the real world: fault injection in the simulator, assertions from its
 state and request log."""
-import os
-import signal
-import subprocess
 import time
 import unittest
 
-from harness import RECONCILE, TOKEN, SimCase
-import simulator
+from harness import SimCase
 
 
 def agent(i, **fields):
@@ -137,16 +133,8 @@ class Interrupt(SimCase):
         for i in range(1, 11):
             self.write(f"agents/{i}.yaml", f"name: Fleet {i:02d}\ntone: warm\n")
         self.sim.set_faults([{"method": "PATCH", "path_prefix": "/api/v1/agents", "action": "latency", "ms": 700}])
-        env = {k: v for k, v in os.environ.items() if not k.startswith("MIHU_")}
-        env.update({"MIHU_API_URL": self.sim.url, "MIHU_API_TOKEN": TOKEN, "NO_COLOR": "1"})
-        proc = subprocess.Popen([RECONCILE, "--repo", self.repo, "--ca-file", simulator.ca_file(self.ca),
-                                 "apply", "--auto-approve", "--parallelism", "1"],
-                                env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
-        time.sleep(2.0)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        self.assertEqual(proc.returncode, 130, out + err)
+        code, out, err, _ = self.interrupt_reconcile("apply", "--auto-approve", "--parallelism", "1", after=2.0)
+        self.assertEqual(code, 130, out + err)
         self.assertIn("skipped", out)
         patched = len([r for r in self.api_requests("PATCH") if r["status"] == 200])
         self.assertGreater(patched, 0)
