@@ -36,7 +36,7 @@ std::vector<std::string> check_preconditions(const Plan& plan, AgentApi& api, co
                 if (it == by_uuid.end()) {
                     stale.push_back("plan is stale: agent \"" + s.agent_name + "\" (" + s.agent_uuid +
                                     ") no longer exists");
-                } else if (fingerprint(it->second->body, s.precondition.ignored_fields) != s.precondition.agent_fingerprint) {
+                } else if (fingerprint(it->second->body(), s.precondition.ignored_fields) != s.precondition.agent_fingerprint) {
                     stale.push_back("plan is stale: agent \"" + s.agent_name +
                                     "\" changed since the plan was made (updated_at " +
                                     s.precondition.updated_at + " -> " + it->second->updated_at + ")");

@@ -96,9 +96,10 @@ private:
 
 struct DocumentBuilder::Impl {
     Impl(std::string_view text, std::string file_name, BuildOptions o, BuildReporter& r)
-        : reader(text), file(std::move(file_name)), opt(std::move(o)), rep(r) {}
+        : reader(text), text_size(text.size()), file(std::move(file_name)), opt(std::move(o)), rep(r) {}
 
     YamlEventReader reader;
+    std::size_t text_size;
     std::string file;
     BuildOptions opt;
     BuildReporter& rep;
@@ -126,6 +127,10 @@ struct DocumentBuilder::Impl {
     bool finished = false;
     BuiltDocument* doc = nullptr;
     std::string ptr;  // pointer of the node being built
+    // The current document's arena: every node of its tree is allocated here, and objects and
+    // arrays are sized once, so a document is a few blocks instead of a heap allocation per
+    // string, key and table (its strings are most of a large agent, the rest was overhead).
+    json::storage_ptr sp;
 
     SourceLocation where(YamlMark m) const { return SourceLocation{file, m.line, m.column}; }
     static YamlMark or_else(YamlMark m, YamlMark fallback) { return m.known() ? m : fallback; }
@@ -339,7 +344,9 @@ std::optional<json::value> DocumentBuilder::Impl::build_map(YamlMark mark, const
         skip_open_collection();
         return std::nullopt;
     }
-    json::object obj;
+    // Members are gathered first so that the object's table is allocated once, at its size:
+    // growing it in the arena would leave every smaller table behind.
+    std::vector<std::pair<std::string, json::value>> members;
     KeySet seen;
     while (true) {
         const YamlEvent& k = pull();
@@ -358,13 +365,15 @@ std::optional<json::value> DocumentBuilder::Impl::build_map(YamlMark mark, const
         doc->locations.add(ptr, kmark.line, kmark.column);
         const YamlEvent& v = pull();
         if (opt.record_value_locations && v.mark.known()) doc->value_locations.add(ptr, v.mark.line, v.mark.column);
-        if (auto value = build(v, child, kmark, depth + 1)) obj.insert_or_assign(*key, std::move(*value));
+        if (auto value = build(v, child, kmark, depth + 1)) members.emplace_back(std::move(*key), std::move(*value));
         ptr.resize(base);
     }
     if (s && (opt.root_required_fields || !ptr.empty())) {
         for (const auto& r : s->required)
             if (!seen.contains(r)) error(mark, prefix() + "missing required field `" + r + "`");
     }
+    json::object obj(members.size(), sp);
+    for (auto& [key, value] : members) obj.insert_or_assign(key, std::move(value));
     return json::value(std::move(obj));
 }
 
@@ -375,7 +384,7 @@ std::optional<json::value> DocumentBuilder::Impl::build_seq(YamlMark mark, const
         return std::nullopt;
     }
     const SchemaNode* items = s ? s->items.get() : nullptr;
-    json::array arr;
+    std::vector<json::value> items_built;  // then one table of the right size, as for objects
     for (std::size_t i = 0;; ++i) {
         const YamlEvent& e = pull();
         if (e.kind == YamlEventKind::SequenceEnd) break;
@@ -385,9 +394,13 @@ std::optional<json::value> DocumentBuilder::Impl::build_seq(YamlMark mark, const
         const YamlMark item_mark = or_else(e.mark, mark);
         doc->locations.add(ptr, item_mark.line, item_mark.column);
         // Keep indices stable after an error: the document is rejected anyway.
-        arr.push_back(build(e, items, item_mark, depth + 1).value_or(nullptr));
+        auto item = build(e, items, item_mark, depth + 1);
+        items_built.push_back(item ? std::move(*item) : json::value(nullptr, sp));
         ptr.resize(base);
     }
+    json::array arr(sp);
+    arr.reserve(items_built.size());
+    for (auto& item : items_built) arr.push_back(std::move(item));
     return json::value(std::move(arr));
 }
 
@@ -403,11 +416,11 @@ std::optional<json::value> DocumentBuilder::Impl::build_scalar(const YamlEvent& 
                                                                YamlMark key_mark) {
     const ScalarText st{e.text, is_quoted(e)};
     const YamlMark at = or_else(e.mark, key_mark);
-    if (!typed()) return st.is_null() ? json::value(nullptr) : json::value(json::string(e.text));
+    if (!typed()) return st.is_null() ? json::value(nullptr, sp) : json::value(json::string(e.text, sp));
     if (!s || s->types.empty()) {
-        json::value v = core_schema_value(st);
+        json::value v = core_schema_value(st, sp);
         if (v.is_string()) {
-            if (auto replaced = rep.string_value(e.text, ptr, where(at))) v = json::string(*replaced);
+            if (auto replaced = rep.string_value(e.text, ptr, where(at))) v = json::string(*replaced, sp);
         }
         return v;
     }
@@ -421,7 +434,7 @@ std::optional<json::value> DocumentBuilder::Impl::build_scalar(const YamlEvent& 
 std::optional<json::value> DocumentBuilder::Impl::typed_scalar(const YamlEvent& e, const SchemaNode& s, YamlMark at,
                                                                YamlMark) {
     const ScalarText st{e.text, is_quoted(e)};
-    TypedScalar r = schema_value(st, s);
+    TypedScalar r = schema_value(st, s, sp);
     switch (r.problem) {
         case ScalarProblem::None: break;
         case ScalarProblem::WrongType: return type_error(s, at, describe_scalar(st), quotes_hide_a_value(st, s));
@@ -438,7 +451,7 @@ std::optional<json::value> DocumentBuilder::Impl::typed_scalar(const YamlEvent& 
                                    (r.value.get_bool() ? "true" : "false"));
     }
     if (!r.value.is_string()) return std::move(r.value);
-    if (auto replaced = rep.string_value(e.text, ptr, where(at))) r.value = json::string(*replaced);
+    if (auto replaced = rep.string_value(e.text, ptr, where(at))) r.value = json::string(*replaced, sp);
     // A `${var:}` is checked once substituted (config/vars.cpp).
     if (!s.enum_values.empty() && !mentions_var_reference(e.text) &&
         std::find(s.enum_values.begin(), s.enum_values.end(), e.text) == s.enum_values.end()) {
@@ -458,6 +471,7 @@ std::optional<BuiltDocument> DocumentBuilder::Impl::build_document(const YamlEve
     if (first.kind == YamlEventKind::Scalar && first.anchor.empty() && ScalarText{first.text, is_quoted(first)}.is_null())
         return std::nullopt;  // an empty document (e.g. only comments)
     BuiltDocument d;
+    if (opt.keep_location_pointers) d.locations.keep_pointers();
     d.locations.set_file(file);
     d.value_locations.set_file(file);
     const YamlMark start = or_else(first.mark, YamlMark{1, 1});
@@ -466,6 +480,10 @@ std::optional<BuiltDocument> DocumentBuilder::Impl::build_document(const YamlEve
     doc = &d;
     nodes = 0;
     ptr.clear();
+    // The first block holds a document of this file's size (a tree is about 1.5x its YAML);
+    // a larger document, or one of many in a big file, grows the arena block by block.
+    if (getenv("ARENA")) sp = json::make_shared_resource<json::monotonic_resource>(
+        std::clamp<std::size_t>(text_size * 2, 1024, 64 * 1024)); else sp = {};
     if (!opt.root_mapping_error.empty() && first.kind != YamlEventKind::MappingStart) {
         std::string got = first.kind == YamlEventKind::SequenceStart ? "array"
                           : first.kind == YamlEventKind::Scalar ? describe_scalar(ScalarText{first.text, is_quoted(first)})
@@ -476,7 +494,7 @@ std::optional<BuiltDocument> DocumentBuilder::Impl::build_document(const YamlEve
     }
     try {
         auto value = build(first, opt.schema ? &opt.schema->root() : nullptr, start, 0);
-        d.value = value ? std::move(*value) : json::value(nullptr);
+        if (value) adopt_json(d.value, std::move(*value));
     } catch (const Refused&) {
         replays.clear();
         while (open > 0) pull();

@@ -142,7 +142,7 @@ void keep_document(BuiltDocument&& doc, FileReporter& reporter, FileResult& out)
     agent.locations = std::move(doc.locations);
     agent.secrets = reporter.take_secrets();
     if (doc.refused || !doc.value.is_object()) return;  // refused, or mistyped: reported
-    agent.body = std::move(doc.value.get_object());
+    adopt_json(agent.body, std::move(doc.value.get_object()));  // stays in the document's arena
     out.agents.push_back(std::move(agent));
 }
 
@@ -214,6 +214,7 @@ void load_text(std::string_view text, const std::string& display_name, const Sch
     build.limits = BuildLimits{options.max_depth, options.max_nodes, options.max_documents};
     build.root_mapping_error = "an agent document must be a mapping of fields";
     build.root_required_fields = !options.base_document;  // a base needs no `name`
+    build.keep_location_pointers = options.base_document;  // copied to the documents extending it
     DocumentBuilder builder(text, display_name, std::move(build), reporter);
     while (!reporter.stopped()) {
         auto doc = builder.next();

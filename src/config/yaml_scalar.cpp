@@ -93,10 +93,10 @@ std::string expected_types(const SchemaNode& s) {
     return out;
 }
 
-json::value core_schema_value(const ScalarText& s) {
+json::value core_schema_value(const ScalarText& s, json::storage_ptr sp) {
     if (s.is_null()) return nullptr;
     const std::string_view text = s.text;
-    if (s.quoted) return json::string(text);
+    if (s.quoted) return json::string(text, sp);
     if (text.size() == 4 || text.size() == 5) {
         auto l = ascii_lower(text);
         if (l == "true") return true;
@@ -111,13 +111,13 @@ json::value core_schema_value(const ScalarText& s) {
     if (!leading_zero && looks_decimal(text)) {
         if (auto v = parse_double(text)) return *v;
     }
-    return json::string(text);
+    return json::string(text, sp);
 }
 
-TypedScalar schema_value(const ScalarText& s, const SchemaNode& schema) {
+TypedScalar schema_value(const ScalarText& s, const SchemaNode& schema, json::storage_ptr sp) {
     const std::string_view text = s.text;
     // The schema says string: the source text is the value, whatever YAML 1.1 would say.
-    if (schema.allows(JsonType::String)) return {json::string(text), ScalarProblem::None};
+    if (schema.allows(JsonType::String)) return {json::string(text, std::move(sp)), ScalarProblem::None};
     if (s.quoted) return {nullptr, ScalarProblem::WrongType};  // quoted scalars are always strings
     if (schema.allows(JsonType::Boolean)) {
         if (auto b = parse_bool(text)) return {*b, ScalarProblem::None};

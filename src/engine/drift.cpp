@@ -90,7 +90,7 @@ DriftReport detect_drift(const DesiredState& desired, const LiveState& live, con
         if (!agent) continue;
         std::vector<std::string> ignored = options.ignore_fields;
         ignored.insert(ignored.end(), d.ignore_fields.begin(), d.ignore_fields.end());
-        auto diff = diff_document(d, agent->body, schema, parse_field_patterns(ignored));
+        auto diff = diff_document(d, agent->body(), schema, parse_field_patterns(ignored));
         const bool fields_match = diff.changes.empty();
         if (!fields_match) report.drifted.push_back(DriftedAgent{d.name, agent->uuid, d.where, std::move(diff.changes)});
 

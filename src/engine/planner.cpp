@@ -121,7 +121,8 @@ private:
 
     void update(const DesiredAgent& d, const LiveAgent& live) {
         const auto ignored = ignored_for(d);
-        auto diff = diff_document(d, live.body, schema_, parse_field_patterns(ignored));
+        const json::object live_body = live.body();
+        auto diff = diff_document(d, live_body, schema_, parse_field_patterns(ignored));
         if (diff.patch.empty()) {
             result_.plan.unchanged_agents.push_back(d.name);
             return;
@@ -139,7 +140,7 @@ private:
         step.changes = std::move(diff.changes);
         step.secrets = plan_secrets(step.request.body, d.secrets, options_.secret_key);
         step.notes = std::move(diff.notes);
-        step.precondition.agent_fingerprint = agent_fingerprint(live.body, schema_, ignored);
+        step.precondition.agent_fingerprint = agent_fingerprint(live_body, schema_, ignored);
         step.precondition.ignored_fields = ignored;
         step.precondition.updated_at = live.updated_at;
         result_.plan.steps.push_back(std::move(step));
@@ -304,7 +305,7 @@ private:
             step.agent_name = a->name;
             step.agent_uuid = a->uuid;
             step.request = HttpCall{"DELETE", api_paths::agent(a->uuid), nullptr};
-            step.precondition.agent_fingerprint = agent_fingerprint(a->body, schema_, global_ignore_);
+            step.precondition.agent_fingerprint = agent_fingerprint(a->body(), schema_, global_ignore_);
             step.precondition.ignored_fields = global_ignore_;
             step.precondition.updated_at = a->updated_at;
             step.notes.push_back("no document manages this agent (pruning)");

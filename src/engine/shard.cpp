@@ -1,17 +1,9 @@
 #include "reconcile/engine/shard.hpp"
 
+#include "reconcile/util/digest.hpp"
 #include "reconcile/util/text.hpp"
 
 namespace reconcile {
-
-std::uint64_t fnv1a64(std::string_view bytes) {
-    std::uint64_t h = 14695981039346656037ULL;
-    for (unsigned char c : bytes) {
-        h ^= c;
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 unsigned shard_of_name(std::string_view name, unsigned count) {
     if (count <= 1) return 1;

@@ -15,16 +15,27 @@ std::string text(const json::object& o, std::string_view key) {
 }  // namespace
 
 std::optional<LiveAgent> live_agent_from_json(const json::object& o) {
-    return live_agent_from_json(json::object(o));
-}
-
-std::optional<LiveAgent> live_agent_from_json(json::object&& o) {
     std::string uuid = text(o, "agent_uuid");
     if (uuid.empty()) return std::nullopt;
     std::string name = text(o, "name");
     std::string updated_at = text(o, "updated_at");
-    // Constructed, not assigned: the body keeps the memory it was parsed into.
-    return LiveAgent{std::move(uuid), std::move(name), std::move(updated_at), json::object(std::move(o))};
+    return LiveAgent{std::move(uuid), std::move(name), std::move(updated_at), o};
+}
+
+LiveAgent::LiveAgent(std::string agent_uuid, std::string agent_name, std::string updated, const json::object& object)
+    : uuid(std::move(agent_uuid)), name(std::move(agent_name)), updated_at(std::move(updated)) {
+    set_body(object);
+}
+
+json::object LiveAgent::body(json::storage_ptr sp) const {
+    // The text was serialized from a JSON object, so it parses back into one.
+    json::value v = json::parse(body_json_, std::move(sp));
+    return std::move(v.as_object());
+}
+
+void LiveAgent::set_body(const json::object& object) {
+    body_json_ = json::serialize(object);
+    body_json_.shrink_to_fit();  // the serializer's buffer grows with slack; a workspace keeps 10,000 of these
 }
 
 std::optional<PhoneNumber> phone_number_from_json(const json::object& o) {

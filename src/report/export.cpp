@@ -182,7 +182,7 @@ std::optional<json::object> call_channel(const LiveAgent& agent, const std::vect
     return channels;
 }
 
-std::string created_at(const LiveAgent& a) { return get_string(a.body, "created_at").value_or(""); }
+std::string created_at(const LiveAgent& a) { return get_string(a.body(), "created_at").value_or(""); }
 
 }  // namespace
 
@@ -194,7 +194,8 @@ ExportedAgent export_agent(const LiveAgent& agent, const std::vector<PhoneNumber
 
     // The reconciler's keys (x-reconciler) are not the API's: selection leaves them out, and
     // the document's `channels` comes from the phone numbers' bindings.
-    auto selected = selector.object(agent.body, root, "");
+    const json::object body = agent.body();
+    auto selected = selector.object(body, root, "");
     json::object fields = selected.value ? std::move(selected.value->get_object()) : json::object{};
 
     json::object doc;

@@ -32,4 +32,13 @@ std::string hmac_sha256_hex(std::string_view key, std::string_view data) {
     return to_hex(md, len);
 }
 
+std::uint64_t fnv1a64(std::string_view bytes) {
+    std::uint64_t h = 14695981039346656037ULL;
+    for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 1099511628211ULL;
+    }
+    return h;
+}
+
 }  // namespace reconcile

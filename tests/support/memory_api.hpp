@@ -51,7 +51,7 @@ public:
 
 private:
     static json::value as_data(const LiveAgent& a) {
-        json::object o = a.body;
+        json::object o = a.body();
         o["agent_uuid"] = a.uuid;
         o["name"] = a.name;
         return o;

@@ -148,15 +148,12 @@ inline DesiredAgent desired_agent(std::string name, std::string_view body_json, 
 
 inline LiveAgent live_agent(std::string uuid, std::string name, std::string_view extra_json = "{}",
                             std::string updated_at = "2024-05-01T10:00:00Z") {
-    LiveAgent a;
-    a.uuid = uuid;
-    a.name = name;
-    a.updated_at = updated_at;
-    a.body.emplace("agent_uuid", uuid);
-    a.body.emplace("name", name);
-    for (const auto& kv : parse_object(extra_json)) a.body.insert_or_assign(kv.key(), kv.value());
-    a.body.insert_or_assign("updated_at", updated_at);
-    return a;
+    json::object body;
+    body.emplace("agent_uuid", uuid);
+    body.emplace("name", name);
+    for (const auto& kv : parse_object(extra_json)) body.insert_or_assign(kv.key(), kv.value());
+    body.insert_or_assign("updated_at", updated_at);
+    return LiveAgent{uuid, name, updated_at, body};
 }
 
 inline PhoneNumber phone(std::string uuid, std::string number, std::string bound_uuid = "",

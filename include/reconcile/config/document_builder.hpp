@@ -51,6 +51,8 @@ struct BuildOptions {
     bool root_required_fields = true;
     // Also record where each mapping value was written (small files such as reconcile.yaml).
     bool record_value_locations = false;
+    // Keep the pointers' text in `locations`, so that it can be iterated (base documents).
+    bool keep_location_pointers = false;
 };
 
 struct BuiltDocument {

@@ -40,7 +40,7 @@ std::string expected_types(const SchemaNode& s);
 
 // Free-form objects: the YAML 1.2 core schema (true/false, integers, floats, null), except
 // that an integer with a leading zero stays a string (`0101` is an extension, not 101).
-json::value core_schema_value(const ScalarText& s);
+json::value core_schema_value(const ScalarText& s, json::storage_ptr sp = {});
 
 enum class ScalarProblem { None, WrongType, IntegerOutOfRange, NumberOutOfRange };
 
@@ -52,7 +52,8 @@ struct TypedScalar {
 // The value the schema gives a (non-null) scalar: a string field keeps the source text, a
 // boolean field reads true/false/yes/no/on/off, an integer field decimal digits. Enums are not
 // checked here.
-TypedScalar schema_value(const ScalarText& s, const SchemaNode& schema);
+// Strings are allocated in `sp`.
+TypedScalar schema_value(const ScalarText& s, const SchemaNode& schema, json::storage_ptr sp = {});
 
 // For a quoted scalar refused by a boolean or numeric field: the quotes are the mistake.
 bool quotes_hide_a_value(const ScalarText& s, const SchemaNode& schema);

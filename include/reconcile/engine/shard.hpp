@@ -11,10 +11,9 @@
 #include <string_view>
 
 #include "reconcile/model/shard.hpp"
+#include "reconcile/util/digest.hpp"  // fnv1a64
 
 namespace reconcile {
-
-std::uint64_t fnv1a64(std::string_view bytes);
 
 // 1..count (1 when count <= 1).
 unsigned shard_of_name(std::string_view name, unsigned count);

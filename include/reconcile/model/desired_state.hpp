@@ -31,17 +31,26 @@ struct SecretRef {
     std::optional<SecretValue> value;    // the expanded text; nullopt when a variable is unset
 };
 
-// JSON pointer -> where that key or value was written, for one document. Compact: file names
-// are stored once (a document merged with a base holds positions in both files) and the
-// pointers in one buffer, each entry 20 bytes. Entries are appended while reading and sorted
-// once by finish(); a pointer recorded twice keeps its last position.
+// JSON pointer -> where that key or value was written, for one document. Compact, because a
+// fleet holds one per document (about 140 entries for a large agent): file names are stored
+// once (a document merged with a base holds positions in both files), and an entry is 16
+// bytes, the pointer's 64-bit FNV-1a hash and its packed position. The pointers' text is kept
+// only when asked (keep_pointers(); the map can then be iterated): a base document's
+// positions are copied to the documents that extend it. Two pointers of one document with
+// the same hash would share a position (about 1 in 10^15 for a document of 140 entries).
+// Entries are appended while reading and sorted once by finish(); a pointer recorded twice
+// keeps its last position. Lines and columns past 8,388,607 are stored as that number.
 class LocationMap {
 public:
     LocationMap() = default;
-    // {{"/a", {"file.yaml", 2, 1}}, ...}: tests and fixtures.
+    // {{"/a", {"file.yaml", 2, 1}}, ...}: tests and fixtures. Keeps the pointers.
     LocationMap(std::initializer_list<std::pair<std::string_view, SourceLocation>> entries) {
+        keep_pointers();
         for (const auto& [pointer, where] : entries) (*this)[pointer] = where;
     }
+    // Keep each pointer's text, so that the map can be iterated. Before the first add().
+    void keep_pointers() { keep_text_ = true; }
+    bool keeps_pointers() const { return keep_text_; }
     // The file of the positions add() records.
     void set_file(const std::string& file);
     void add(std::string_view pointer, int line, int column);
@@ -60,7 +69,8 @@ public:
     };
     Slot operator[](std::string_view pointer) { return Slot{*this, std::string(pointer)}; }
 
-    // Iteration, in storage order: (pointer, location) pairs made on the fly.
+    // Iteration, in storage order: (pointer, location) pairs made on the fly. Only for a map
+    // that keeps its pointers (an empty range otherwise).
     class const_iterator {
     public:
         const_iterator(const LocationMap* m, std::size_t i) : map_(m), i_(i) {}
@@ -77,25 +87,33 @@ public:
         std::size_t i_;
     };
     const_iterator begin() const { return {this, 0}; }
-    const_iterator end() const { return {this, entries_.size()}; }
+    const_iterator end() const { return {this, keep_text_ ? entries_.size() : 0}; }
 
 private:
     struct Entry {
-        std::uint32_t offset;
-        std::uint32_t length;
-        std::int32_t line;
-        std::int32_t column;
-        std::uint32_t file;  // index into files_
+        std::uint64_t hash;
+        std::uint64_t packed;  // line (23 bits) | column (23 bits) | file index (18 bits)
     };
-    std::string_view key(const Entry& e) const { return std::string_view(text_).substr(e.offset, e.length); }
+    struct Span {
+        std::uint32_t offset, length;  // of the pointer in text_, when the text is kept
+    };
     std::pair<std::string_view, SourceLocation> at(std::size_t i) const;
-    SourceLocation location(const Entry& e) const { return SourceLocation{files_[e.file], e.line, e.column}; }
+    SourceLocation location(const Entry& e) const;
+    std::string_view pointer(std::size_t i) const {
+        return std::string_view(text_).substr(spans_[i].offset, spans_[i].length);
+    }
+    // Entry i records `pointer` (same hash, and the same text when it is kept).
+    bool records(std::size_t i, std::uint64_t hash, std::string_view pointer) const {
+        return entries_[i].hash == hash && (!keep_text_ || this->pointer(i) == pointer);
+    }
     std::uint32_t file_index(const std::string& file);
     std::vector<std::string> files_;
     std::uint32_t current_file_ = 0;
+    bool keep_text_ = false;
     std::string text_;
+    std::vector<Span> spans_;      // parallel to entries_, when the text is kept
     std::vector<Entry> entries_;
-    std::size_t sorted_ = 0;  // entries_[0, sorted_) are sorted by pointer
+    std::size_t sorted_ = 0;  // entries_[0, sorted_) are sorted by hash
 };
 
 struct DesiredAgent {

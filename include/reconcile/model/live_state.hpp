@@ -12,7 +12,21 @@ struct LiveAgent {
     std::string uuid;        // agent_uuid
     std::string name;
     std::string updated_at;
-    json::object body;       // the agent object exactly as the API returned it
+
+    LiveAgent() = default;
+    LiveAgent(std::string agent_uuid, std::string agent_name, std::string updated, const json::object& object);
+
+    // The agent object exactly as the API returned it, parsed anew on each call: keep the
+    // result while it is needed. `sp` lets a caller parse into an arena it drops afterwards.
+    json::object body(json::storage_ptr sp = {}) const;
+    void set_body(const json::object& object);
+    // The same object as compact JSON text.
+    const std::string& body_json() const { return body_json_; }
+
+private:
+    // Kept as text: a parsed tree takes about 1.7 times the text, and a plan holds every live
+    // agent of the workspace at once while it is compared one agent at a time.
+    std::string body_json_ = "{}";
 };
 
 struct PhoneNumber {
@@ -37,8 +51,6 @@ struct LiveState {
 // Parse one agent object / phone number object from an API response. nullopt if the object
 // lacks its identifier.
 std::optional<LiveAgent> live_agent_from_json(const json::object& o);
-// The same, taking the body without copying it.
-std::optional<LiveAgent> live_agent_from_json(json::object&& o);
 std::optional<PhoneNumber> phone_number_from_json(const json::object& o);
 
 }  // namespace reconcile

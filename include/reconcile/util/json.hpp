@@ -1,6 +1,7 @@
 #pragma once
 // Small helpers over boost::json shared by every stage.
 #include <boost/json.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -41,6 +42,15 @@ std::optional<std::string> get_string(const json::object& o, std::string_view ke
 
 // A double holding a whole number in int64 range (so it can be written as an integer).
 bool whole_in_int64(double d);
+
+// Replaces `slot` with `from`, keeping the memory resource `from` was built in. Boost.JSON's
+// move assignment copies whenever the two resources differ, so a tree built in a per-document
+// arena would otherwise be copied out of it, element by element, onto the heap.
+template <class T>
+void adopt_json(T& slot, T&& from) noexcept {
+    std::destroy_at(&slot);
+    std::construct_at(&slot, std::move(from));  // the move constructor takes the resource along
+}
 
 // A short one-line rendering of a value for plan output ("\"text\"", 3, true, null, [2 items]).
 std::string short_value(const json::value& v, std::size_t max_len = 80);

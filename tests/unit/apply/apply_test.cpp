@@ -160,7 +160,7 @@ TEST_CASE("check_preconditions: a changed agent, a taken name and a changed bind
     CHECK(stale[2].find("call binding of +390700000001 changed") != std::string::npos);
 
     // The same plan against the state it was made from is fresh.
-    plan.steps[0].precondition.agent_fingerprint = json::serialize(api.agents[0].body);
+    plan.steps[0].precondition.agent_fingerprint = json::serialize(api.agents[0].body());
     plan.steps.erase(plan.steps.begin() + 1);
     plan.steps[1].precondition.bound_agent_uuid = "a9";
     CHECK(check_preconditions(plan, api, [](const json::object& o, const std::vector<std::string>&) { return json::serialize(o); }).empty());

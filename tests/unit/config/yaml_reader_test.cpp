@@ -2,6 +2,8 @@
 // duplicate keys, aliases, the bounded file reader and parallel loading.
 #include <doctest/doctest.h>
 
+#include <set>
+
 #include <sys/stat.h>
 
 #include <chrono>
@@ -236,9 +238,39 @@ TEST_CASE("location map: sorted once, last position of a pointer wins, unsorted 
     CHECK(m.find("/c")->str() == "base.yaml:9:2");
     m.add("/d", 4, 4);  // still in the map's own file
     CHECK(m.find("/d")->str() == "f.yaml:4:4");
-    std::string all;
-    for (const auto& [pointer, where] : m) all += std::string(pointer) + "=" + where.str() + " ";
-    CHECK(all == "/a=f.yaml:1:1 /b=f.yaml:3:1 /c=base.yaml:9:2 /d=f.yaml:4:4 ");
+    // Pointers are stored as hashes: such a map cannot be iterated.
+    CHECK(m.begin() == m.end());
+
+    LocationMap kept;  // the same, keeping the pointers' text
+    kept.keep_pointers();
+    kept.set_file("f.yaml");
+    kept.add("/b", 2, 1);
+    kept.add("/a", 1, 1);
+    kept.add("/b", 3, 1);
+    kept.finish();
+    kept["/c"] = SourceLocation{"base.yaml", 9, 2};
+    kept.add("/d", 4, 4);
+    CHECK(kept.find("/b")->str() == "f.yaml:3:1");
+    std::set<std::string> all;
+    for (const auto& [pointer, where] : kept) all.insert(std::string(pointer) + "=" + where.str());
+    CHECK(all == std::set<std::string>{"/a=f.yaml:1:1", "/b=f.yaml:3:1", "/c=base.yaml:9:2", "/d=f.yaml:4:4"});
+}
+
+TEST_CASE("location map: positions are packed without loss up to the loader's limits") {
+    LocationMap m;
+    m.set_file("a.yaml");
+    m.add("/x", 4'194'304, 4'194'305);  // a 4 MiB file: one line per byte, or one line of it all
+    m.set_file("b.yaml");
+    for (int i = 0; i < 1000; ++i) m.add("/list/" + std::to_string(i), i + 1, 3);
+    m.add("/neg", -1, 0);
+    m.add("/huge", 1 << 30, 1 << 30);
+    m.finish();
+    CHECK(m.find("/x")->str() == "a.yaml:4194304:4194305");
+    CHECK(m.find("/list/999")->str() == "b.yaml:1000:3");
+    CHECK(m.find("/list/0")->str() == "b.yaml:1:3");
+    CHECK_FALSE(m.find("/list/1000"));
+    CHECK(m.find("/huge")->line == 8'388'607);  // saturated, not wrapped
+    CHECK(m.find("/neg")->line == 0);
 }
 
 TEST_CASE("file reader: size limit, directories and FIFOs refused without blocking") {

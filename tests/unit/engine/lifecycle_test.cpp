@@ -131,7 +131,7 @@ TEST_CASE("prune deletes unmanaged agents, keeps ignored ones, and refuses a mas
     CHECK(r.plan.steps[0].request.method == "DELETE");
     CHECK(r.plan.steps[0].request.path == "/agents/u-8");
     CHECK(r.plan.steps[0].request.body.is_null());
-    CHECK(r.plan.steps[0].precondition.agent_fingerprint == agent_fingerprint(agents[8].body, test_schema()));
+    CHECK(r.plan.steps[0].precondition.agent_fingerprint == agent_fingerprint(agents[8].body(), test_schema()));
     CHECK(r.plan.counts().remove == 2);
 
     options.prune_ignore = {"Agent 9", "Legacy *"};
@@ -181,11 +181,11 @@ TEST_CASE("ignored fields are never compared, sent, fingerprinted or reported as
     CHECK(step.precondition.ignored_fields ==
           std::vector<std::string>{"guidelines[*].order", "status", "settings.voice.voice_profile.voice_name"});
     // A dashboard edit of an ignored field does not change the fingerprint a saved plan checks.
-    auto repaused = live;
-    repaused.body["status"] = "ready";
-    CHECK(agent_fingerprint(repaused.body, test_schema(), step.precondition.ignored_fields) ==
+    json::object repaused = live.body();
+    repaused["status"] = "ready";
+    CHECK(agent_fingerprint(repaused, test_schema(), step.precondition.ignored_fields) ==
           step.precondition.agent_fingerprint);
-    CHECK(agent_fingerprint(repaused.body, test_schema()) != agent_fingerprint(live.body, test_schema()));
+    CHECK(agent_fingerprint(repaused, test_schema()) != agent_fingerprint(live.body(), test_schema()));
 }
 
 TEST_CASE("drift leaves agents prune.ignore names out of the unmanaged list") {

@@ -56,7 +56,7 @@ TEST_CASE("a document matches the live agent with the same (trimmed) name") {
     CHECK(s.changes[0].path == "tone");
     CHECK(s.source.str() == "sales.yaml:1:1");
     CHECK(s.precondition.updated_at == "2024-06-01T00:00:00Z");
-    CHECK(s.precondition.agent_fingerprint == agent_fingerprint(live.agents[1].body, test_schema()));
+    CHECK(s.precondition.agent_fingerprint == agent_fingerprint(live.agents[1].body(), test_schema()));
     CHECK(s.precondition.agent_fingerprint.size() == 64);
     CHECK_FALSE(s.precondition.name_absent);
     CHECK(r.plan.inputs_digest == "abc");

@@ -249,7 +249,9 @@ TEST_CASE("live_agent_from_json keeps the identifiers and the whole body") {
     CHECK(a->uuid == "a-1");
     CHECK(a->name == "Sales");
     CHECK(a->updated_at == "2024-01-01T00:00:00Z");
-    CHECK(a->body == o);
+    CHECK(a->body() == o);
+    CHECK(a->body() == o);  // parsed anew each time, from the same text
+    CHECK(a->body_json() == boost::json::serialize(o));
 
     CHECK_FALSE(live_agent_from_json(boost::json::parse(R"({"name":"x"})").as_object()).has_value());
     CHECK_FALSE(live_agent_from_json(boost::json::parse(R"({"agent_uuid":null})").as_object()).has_value());

@@ -339,7 +339,9 @@ TEST_CASE("slugs are capped in length without a trailing dash") {
 TEST_CASE("file names are unique; collisions are numbered by age, whatever the listing order") {
     auto agent = [](std::string uuid, std::string name, std::string created) {
         auto a = live_agent(uuid, name);
-        a.body["created_at"] = created;
+        auto body = a.body();
+        body["created_at"] = created;
+        a.set_body(body);
         return a;
     };
     std::vector<LiveAgent> agents = {agent("b", "Support", "2024-01-02T00:00:00Z"),
@@ -646,7 +648,7 @@ TEST_CASE("an agent the service created from an 18-line document exports to thos
     auto live = read_workspace(sim);
     REQUIRE(live.agents.size() == 1);
     // The service filled in every default (status, speed, both settings blocks, voice_advanced...).
-    REQUIRE(live.agents[0].body.at("settings").at("text").as_object().size() > 5);
+    REQUIRE(live.agents[0].body().at("settings").at("text").as_object().size() > 5);
 
     auto exported = export_agent(live.agents[0], live.phone_numbers, Schema::agent());
     CHECK(exported.left_out.empty());
