@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <new>
 #include <vector>
 
 namespace reconcile {
@@ -282,6 +283,57 @@ std::string short_value(const json::value& v, std::size_t max_len) {
         if (v.is_string()) out += "\"";
     }
     return out;
+}
+
+JsonArena::~JsonArena() {
+    for (auto& b : blocks_) ::operator delete(b.data);
+}
+
+void JsonArena::reset() {
+    if (blocks_.size() > 1) {
+        auto largest = std::max_element(blocks_.begin(), blocks_.end(),
+                                        [](const Block& a, const Block& b) { return a.size < b.size; });
+        Block keep = *largest;
+        for (auto& b : blocks_)
+            if (b.data != keep.data) ::operator delete(b.data);
+        blocks_.assign(1, keep);
+    }
+    offset_ = 0;
+    used_ = 0;
+}
+
+bool JsonArena::owns(const void* p) const {
+    const auto* b = static_cast<const std::byte*>(p);
+    return std::any_of(blocks_.begin(), blocks_.end(),
+                       [&](const Block& block) { return b >= block.data && b < block.data + block.size; });
+}
+
+void JsonArena::do_deallocate(void* p, std::size_t bytes, std::size_t align) {
+    if (!owns(p)) ::operator delete(p, bytes, std::align_val_t(align));
+}
+
+void* JsonArena::do_allocate(std::size_t bytes, std::size_t align) {
+    if (!blocks_.empty()) {
+        Block& b = blocks_.back();
+        const std::size_t start = (offset_ + align - 1) & ~(align - 1);
+        if (start + bytes <= b.size) {
+            used_ += start + bytes - offset_;
+            offset_ = start + bytes;
+            return b.data + start;
+        }
+    }
+    if (heap_when_full_ && !blocks_.empty()) return ::operator new(bytes, std::align_val_t(align));
+    // operator new aligns to __STDCPP_DEFAULT_NEW_ALIGNMENT__, more than JSON nodes need.
+    const std::size_t size = std::max(bytes + align, next_block_);
+    blocks_.push_back(Block{static_cast<std::byte*>(::operator new(size)), size});
+    next_block_ = std::max<std::size_t>(4096, size / 2);  // later growth: small steps
+    offset_ = 0;
+    return do_allocate(bytes, align);
+}
+
+json::value copy_into_own_arena(const json::value& v, std::size_t bytes) {
+    // A copy can place nodes at different alignments than the original: a little spare.
+    return json::value(v, json::make_shared_resource<JsonArena>(bytes + 256, /*heap_when_full=*/true));
 }
 
 }  // namespace reconcile

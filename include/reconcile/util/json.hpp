@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace reconcile {
 
@@ -51,6 +52,45 @@ void adopt_json(T& slot, T&& from) noexcept {
     std::destroy_at(&slot);
     std::construct_at(&slot, std::move(from));  // the move constructor takes the resource along
 }
+
+// A bump allocator for JSON trees that live and die together (one document): allocation is a
+// pointer increment, deallocation nothing, and used() tells how many bytes the tree took, so
+// that a finished tree can be copied into an arena of exactly that size. An arena made with
+// `heap_when_full` has one block: once it is full, it hands out heap memory and frees it
+// again. Boost.JSON gives a copy of a value the value's own resource, so every copy of a part
+// of a kept document (a diff, a normalized field) would otherwise stay in the arena for as
+// long as the document lives. Allocation from the block is not thread-safe.
+class JsonArena final : public json::memory_resource {
+public:
+    explicit JsonArena(std::size_t first_block = 4096, bool heap_when_full = false)
+        : next_block_(first_block), heap_when_full_(heap_when_full) {}
+    JsonArena(const JsonArena&) = delete;
+    JsonArena& operator=(const JsonArena&) = delete;
+    ~JsonArena() override;
+    // Bytes handed out since construction or reset(), alignment padding included.
+    std::size_t used() const { return used_; }
+    // Forgets every allocation (the trees in the arena must be gone); keeps the largest block.
+    void reset();
+
+private:
+    void* do_allocate(std::size_t bytes, std::size_t align) override;
+    void do_deallocate(void* p, std::size_t bytes, std::size_t align) override;
+    bool owns(const void* p) const;
+    bool do_is_equal(const json::memory_resource& other) const noexcept override { return this == &other; }
+    struct Block {
+        std::byte* data;
+        std::size_t size;
+    };
+    std::vector<Block> blocks_;
+    std::size_t offset_ = 0;  // in blocks_.back()
+    std::size_t next_block_;
+    std::size_t used_ = 0;
+    bool heap_when_full_;
+};
+
+// A copy of `v` in a `heap_when_full` arena of its own, sized by `bytes` (from
+// JsonArena::used() of the arena it was built in): the tree becomes one allocation.
+json::value copy_into_own_arena(const json::value& v, std::size_t bytes);
 
 // A short one-line rendering of a value for plan output ("\"text\"", 3, true, null, [2 items]).
 std::string short_value(const json::value& v, std::size_t max_len = 80);
