@@ -6,10 +6,6 @@
 
 namespace reconcile {
 
-void drop_item_uuid(json::value& item) {
-    if (item.is_object()) item.get_object().erase("uuid");
-}
-
 namespace {
 
 // An integral double within int64 range becomes an int64, a uint64 that fits becomes an

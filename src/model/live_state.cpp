@@ -12,13 +12,35 @@ std::string text(const json::object& o, std::string_view key) {
     return std::string(it->value().get_string());
 }
 
+// The `uuid` of every object inside an array, at any depth.
+void drop_item_uuids(json::value& v) {
+    if (auto* o = v.if_object()) {
+        for (auto& kv : *o) drop_item_uuids(kv.value());
+    } else if (auto* a = v.if_array()) {
+        for (auto& item : *a) {
+            drop_item_uuid(item);
+            drop_item_uuids(item);
+        }
+    }
+}
+
 }  // namespace
 
+void drop_item_uuid(json::value& item) {
+    if (auto* o = item.if_object()) o->erase("uuid");
+}
+
 std::optional<LiveAgent> live_agent_from_json(const json::object& o) {
+    json::object copy(o);
+    return live_agent_from_page(copy);
+}
+
+std::optional<LiveAgent> live_agent_from_page(json::object& o) {
     std::string uuid = text(o, "agent_uuid");
     if (uuid.empty()) return std::nullopt;
     std::string name = text(o, "name");
     std::string updated_at = text(o, "updated_at");
+    for (auto& kv : o) drop_item_uuids(kv.value());
     return LiveAgent{std::move(uuid), std::move(name), std::move(updated_at), o};
 }
 

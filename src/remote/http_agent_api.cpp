@@ -209,7 +209,7 @@ ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::s
 
 ApiResult<std::vector<LiveAgent>> HttpAgentApi::list_agents() {
     return read_all_pages<LiveAgent>(api_paths::agents(), "agent_uuid",
-                                     [](json::object& o) { return live_agent_from_json(o); });
+                                     [](json::object& o) { return live_agent_from_page(o); });
 }
 
 ApiResult<std::vector<PhoneNumber>> HttpAgentApi::list_phone_numbers() {

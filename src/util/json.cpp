@@ -308,8 +308,8 @@ bool JsonArena::owns(const void* p) const {
                        [&](const Block& block) { return b >= block.data && b < block.data + block.size; });
 }
 
-void JsonArena::do_deallocate(void* p, std::size_t bytes, std::size_t align) {
-    if (!owns(p)) ::operator delete(p, bytes, std::align_val_t(align));
+void JsonArena::do_deallocate(void* p, std::size_t /*bytes*/, std::size_t align) {
+    if (!owns(p)) ::operator delete(p, std::align_val_t(align));
 }
 
 void* JsonArena::do_allocate(std::size_t bytes, std::size_t align) {

@@ -3,6 +3,7 @@
 // to what it stores: strings trimmed (PHP trim), empty string -> null, numbers by value,
 // collection item `uuid`s, read-only fields and the reconciler's own keys dropped.
 #include "reconcile/util/json.hpp"
+#include "reconcile/model/live_state.hpp"  // drop_item_uuid
 #include "reconcile/model/schema.hpp"
 #include "reconcile/util/text.hpp"
 
@@ -11,9 +12,6 @@ namespace reconcile {
 // Whether a schema node is compared and sent at all: not read-only, not a reconciler key.
 inline bool is_api_field(const SchemaNode* node) { return !node || (!node->read_only && !node->reconciler); }
 
-// Collection items carry server-assigned `uuid`s; they identify nothing the configuration
-// manages, so they are dropped from items before comparing, sending or exporting.
-void drop_item_uuid(json::value& item);
 
 // Normalized copy of `v` under schema node `node` (may be nullptr = unknown shape).
 json::value normalize(const json::value& v, const SchemaNode* node);

@@ -16,8 +16,9 @@ struct LiveAgent {
     LiveAgent() = default;
     LiveAgent(std::string agent_uuid, std::string agent_name, std::string updated, const json::object& object);
 
-    // The agent object exactly as the API returned it, parsed anew on each call: keep the
-    // result while it is needed. `sp` lets a caller parse into an arena it drops afterwards.
+    // The agent object as the API returned it, without its collection items' `uuid`s (see
+    // drop_item_uuid), parsed anew on each call: keep the result while it is needed. `sp`
+    // lets a caller parse into an arena it drops afterwards.
     json::object body(json::storage_ptr sp = {}) const;
     void set_body(const json::object& object);
     // The same object as compact JSON text.
@@ -48,9 +49,16 @@ struct LiveState {
     bool phone_numbers_loaded = false;
 };
 
+// Collection items carry server-assigned `uuid`s; they identify nothing the configuration
+// manages, so they are dropped from items before comparing, sending or exporting, and a
+// LiveAgent does not keep them (a large agent has a few dozen).
+void drop_item_uuid(json::value& item);
+
 // Parse one agent object / phone number object from an API response. nullopt if the object
 // lacks its identifier.
 std::optional<LiveAgent> live_agent_from_json(const json::object& o);
+// The same, dropping the items' `uuid`s from `o` itself (a page's tree, dropped afterwards).
+std::optional<LiveAgent> live_agent_from_page(json::object& o);
 std::optional<PhoneNumber> phone_number_from_json(const json::object& o);
 
 }  // namespace reconcile

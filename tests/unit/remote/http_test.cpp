@@ -260,6 +260,25 @@ TEST_CASE("live_agent_from_json keeps the identifiers and the whole body") {
     CHECK(minimal->name.empty());
 }
 
+TEST_CASE("a live agent is kept without its collection items' server-assigned uuids") {
+    auto o = boost::json::parse(R"({"agent_uuid":"a-1","name":"Sales",
+        "guidelines":[{"uuid":"g-1","content":"Be brief.","order":0}],
+        "procedures":[{"uuid":"p-1","name":"P","steps":[{"uuid":"s-1","order":1}]}],
+        "appointments":{"schedule_assignments":[{"uuid":"x","schedule_uuid":"s"}]},
+        "settings":{"voice":{"voice_profile":{"voice_uuid":"v-1"}},"uuid":"kept: not an item"}})").as_object();
+    auto a = live_agent_from_json(o);
+    REQUIRE(a.has_value());
+    CHECK(a->body() == boost::json::parse(R"({"agent_uuid":"a-1","name":"Sales",
+        "guidelines":[{"content":"Be brief.","order":0}],
+        "procedures":[{"name":"P","steps":[{"order":1}]}],
+        "appointments":{"schedule_assignments":[{"schedule_uuid":"s"}]},
+        "settings":{"voice":{"voice_profile":{"voice_uuid":"v-1"}},"uuid":"kept: not an item"}})"));
+    CHECK(o.at("guidelines").as_array()[0].as_object().contains("uuid"));  // the caller's object is left alone
+    auto page_item = o;
+    REQUIRE(live_agent_from_page(page_item).has_value());
+    CHECK_FALSE(page_item.at("guidelines").as_array()[0].as_object().contains("uuid"));  // a page's tree is pruned in place
+}
+
 TEST_CASE("phone_number_from_json reads the call binding") {
     auto bound = phone_number_from_json(boost::json::parse(R"({
         "phone_number_uuid":"p-1","number":"+12084439178",
