@@ -12,6 +12,7 @@
 // it is never logged and never part of an error message.
 #include "reconcile/remote/https_transport.hpp"
 
+#include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/address.hpp>
@@ -302,7 +303,9 @@ private:
 
         // TCP connect.
         stream_.emplace(ioc_, ctx_);
-        ++connection_id_;
+        // Numbered across the run: a listing reads pages over several transports at once.
+        static std::atomic<std::size_t> connections_opened{0};
+        connection_id_ = ++connections_opened;
         requests_on_connection_ = 0;
         buffer_.clear();
         auto& lowest = beast::get_lowest_layer(*stream_);

@@ -24,7 +24,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     auto visit = [](const json::value& v) {
         if (!v.is_object()) return;
-        if (auto a = live_agent_from_json(v.get_object())) (void)agent_fingerprint(a->body, Schema::agent());
+        if (auto a = live_agent_from_json(v.get_object())) (void)agent_fingerprint(a->body(), Schema::agent());
         (void)phone_number_from_json(v.get_object());
     };
     visit(*parsed);
