@@ -31,7 +31,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 
@@ -58,16 +60,45 @@ std::string openssl_error_text() {
     return buf;
 }
 
-// Builds the client context. Errors name the CA file and the problem.
-std::expected<void, std::string> configure_context(ssl::context& ctx, const TlsOptions& tls) {
+// A CA directory OpenSSL can look certificates up in: it holds subject-hash links ("5ad8a5d6.0").
+bool has_hash_links(const std::string& dir) {
+    std::error_code ec;
+    std::filesystem::directory_iterator it(dir, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const std::string name = it->path().filename().string();
+        if (name.size() == 10 && name.ends_with(".0") &&
+            std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
+            return true;
+    }
+    return false;
+}
+
+// The system's CA store. OpenSSL's default file is one bundle it parses whole (20 to 40 ms,
+// before the first request can leave); its default directory is searched by subject hash when
+// a certificate is verified, and holds the same CAs where update-ca-certificates or c_rehash
+// maintain it (Debian). So the directory alone is used when it is populated and neither
+// SSL_CERT_FILE nor SSL_CERT_DIR is set; otherwise OpenSSL's own default paths.
+void load_system_store(ssl::context& ctx) {
+    const bool overridden = std::getenv(X509_get_default_cert_file_env()) || std::getenv(X509_get_default_cert_dir_env());
+    const std::string dir = X509_get_default_cert_dir();
+    if (!overridden && has_hash_links(dir) && SSL_CTX_load_verify_dir(ctx.native_handle(), dir.c_str()) == 1) return;
+    ERR_clear_error();
+    error_code ec;
+    ctx.set_default_verify_paths(ec);  // a missing system store is not fatal with a CA file
+    if (ec) spdlog::debug("tls: no default verify paths: {}", ec.message());
+}
+
+// Builds the client context. Errors name the CA file and the problem. Reading the system's CA
+// store parses the whole bundle (tens of milliseconds, before the first request can leave), so
+// a check of the options leaves it out: it cannot fail there.
+std::expected<void, std::string> configure_context(ssl::context& ctx, const TlsOptions& tls, bool system_store) {
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     if (SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION) != 1)
         return std::unexpected("cannot require TLS 1.2: " + openssl_error_text());
     ctx.set_verify_mode(ssl::verify_peer);
     error_code ec;
-    ctx.set_default_verify_paths(ec);  // a missing system store is not fatal with a CA file
-    if (ec) spdlog::debug("tls: no default verify paths: {}", ec.message());
+    if (system_store) load_system_store(ctx);
     if (!tls.ca_file.empty()) {
         std::ifstream probe(tls.ca_file, std::ios::binary);
         if (!probe) {
@@ -94,7 +125,7 @@ std::expected<void, std::string> configure_context(ssl::context& ctx, const TlsO
 class TlsClientContext {
 public:
     explicit TlsClientContext(const TlsOptions& tls) : ctx(ssl::context::tls_client) {
-        if (auto ok = configure_context(ctx, tls); !ok) init_error = ok.error();
+        if (auto ok = configure_context(ctx, tls, /*system_store=*/true); !ok) init_error = ok.error();
     }
     ssl::context ctx;
     std::optional<std::string> init_error;
@@ -106,7 +137,7 @@ std::shared_ptr<TlsClientContext> make_tls_context(const TlsOptions& tls) {
 
 std::expected<void, std::string> check_tls_options(const TlsOptions& tls) {
     ssl::context ctx(ssl::context::tls_client);
-    return configure_context(ctx, tls);
+    return configure_context(ctx, tls, /*system_store=*/false);
 }
 
 // ---------------------------------------------------------------------------------------------
