@@ -226,9 +226,14 @@ std::vector<ExportFile> plan_export_files(const std::vector<LiveAgent>& agents, 
     for (const auto& a : agents) groups[export_slug(a.name)].push_back(&a);
     std::set<std::string> taken;
     for (auto& [slug, members] : groups) {
-        std::sort(members.begin(), members.end(), [](const LiveAgent* x, const LiveAgent* y) {
-            return std::pair(created_at(*x), x->uuid) < std::pair(created_at(*y), y->uuid);
-        });
+        if (members.size() > 1) {
+            // Each body is parsed once for its key, not once per comparison.
+            std::vector<std::pair<std::pair<std::string, std::string>, const LiveAgent*>> keyed;
+            for (const LiveAgent* m : members) keyed.push_back({{created_at(*m), m->uuid}, m});
+            std::sort(keyed.begin(), keyed.end(),
+                      [](const auto& x, const auto& y) { return x.first < y.first; });
+            for (std::size_t i = 0; i < keyed.size(); ++i) members[i] = keyed[i].second;
+        }
         taken.insert(slug);  // every group's first member keeps its own slug
     }
 
