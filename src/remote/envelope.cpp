@@ -2,6 +2,7 @@
 // error:{code, details, field}}, plus what a server that is not quite the API may answer.
 #include "reconcile/remote/envelope.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace reconcile {
@@ -99,10 +100,12 @@ ApiResult<json::value> parse_envelope(const std::string& method, const std::stri
         boost::system::error_code ec;
         // One arena per answer: an answer is read and dropped as a whole, so its tree is parsed
         // into one block (a tree takes about 1.75 times its text) instead of a heap allocation
-        // per node.
+        // per node. The size comes from the server: the first block is capped (a list page is
+        // about 1.2 MB), a larger answer grows the arena block by block as it is parsed.
+        constexpr std::size_t kFirstBlockCap = 16u << 20;
         json::value v = json::parse(response.body, ec,
-                                    json::make_shared_resource<JsonArena>(
-                                        std::max<std::size_t>(4096, response.body.size() * 2)));
+                                    json::make_shared_resource<JsonArena>(std::clamp<std::size_t>(
+                                        response.body.size() * 2, 4096, kFirstBlockCap)));
         if (!ec) doc = std::move(v);
         else parse_problem = ec.message();
     }
