@@ -56,3 +56,42 @@ TEST_CASE("large objects (more members than the stack buffer) sort too") {
 }
 
 }
+
+TEST_CASE("JsonArena: counts what it hands out, reuses its block after reset") {
+    JsonArena arena(256);
+    CHECK(arena.used() == 0);
+    {
+        json::value v = json::parse(R"({"name":"a string longer than fourteen","list":[1,2,3]})", &arena);
+        CHECK(arena.used() > 0);
+        CHECK(v.at("list").as_array().size() == 3);
+        CHECK(v.at("name").as_string() == "a string longer than fourteen");
+    }
+    const std::size_t first = arena.used();
+    arena.reset();
+    CHECK(arena.used() == 0);
+    json::value again = json::parse(R"({"name":"a string longer than fourteen","list":[1,2,3]})", &arena);
+    CHECK(arena.used() == first);  // the same tree takes the same room
+    // Past its first block the arena takes another and goes on.
+    json::array big(&arena);
+    for (int i = 0; i < 1000; ++i) big.push_back(json::string(std::string(40, 'x'), &arena));
+    CHECK(big.size() == 1000);
+    CHECK(arena.used() > 40 * 1000);
+}
+
+TEST_CASE("copy_into_own_arena: the same tree, kept alive by its values; edits and copies after it work") {
+    JsonArena scratch;
+    json::value built = json::parse(R"({"a":{"b":[1,"two",{"c":null}]},"s":"some text that allocates"})", &scratch);
+    json::value kept = copy_into_own_arena(built, scratch.used());
+    CHECK(kept == built);
+    CHECK(kept.storage().is_shared());  // the arena lives as long as the tree
+    built = nullptr;
+    scratch.reset();
+    // The block is full: later allocations come from the heap and are freed with their values.
+    for (int i = 0; i < 100; ++i) kept.as_object()["k" + std::to_string(i)] = std::string(50, 'y');
+    kept.as_object().erase("k7");
+    json::value part = kept.at("a");  // a copy uses the tree's resource
+    CHECK(part == json::parse(R"({"b":[1,"two",{"c":null}]})"));
+    CHECK(kept.as_object().size() == 101);
+    CHECK(kept.at("s").as_string() == "some text that allocates");
+}
+
