@@ -5,7 +5,8 @@
 // connection and then stops answering produces a Timeout error, never a hang.
 //
 // TLS is always verified: the chain against the system store (OpenSSL's default paths, which
-// honour SSL_CERT_FILE / SSL_CERT_DIR) plus an optional extra CA file, the host name (or IP
+// honour SSL_CERT_FILE / SSL_CERT_DIR; the bundle parsed only when needed) plus an optional
+// extra CA file, the host name (or IP
 // address) against the certificate, TLS 1.2 or newer, SNI for host names.
 //
 // The bearer token is only ever written into the Authorization header of outgoing requests;
@@ -29,12 +30,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <optional>
 
 namespace reconcile {
@@ -60,37 +60,73 @@ std::string openssl_error_text() {
     return buf;
 }
 
-// A CA directory OpenSSL can look certificates up in: it holds subject-hash links ("5ad8a5d6.0").
-bool has_hash_links(const std::string& dir) {
-    std::error_code ec;
-    std::filesystem::directory_iterator it(dir, ec), end;
-    for (; !ec && it != end; it.increment(ec)) {
-        const std::string name = it->path().filename().string();
-        if (name.size() == 10 && name.ends_with(".0") &&
-            std::all_of(name.begin(), name.begin() + 8, [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); }))
-            return true;
-    }
-    return false;
+// The system CA bundle (one PEM file of ~150 CAs) takes 20 to 40 ms to parse, before the first
+// request could leave. This lookup parses it only when the verifier asks for an issuer that
+// neither the CA file nor the hashed CA directory holds: a server whose CA came with --ca-file,
+// or whose root the directory has, never waits for it. Trust is unchanged: the same CAs answer
+// as with OpenSSL's default paths, only later.
+struct LazyBundle {
+    std::string path;
+    std::once_flag parsed;
+};
+
+int lazy_bundle_new(X509_LOOKUP*) { return 1; }
+
+void lazy_bundle_free(X509_LOOKUP* lookup) { delete static_cast<LazyBundle*>(X509_LOOKUP_get_method_data(lookup)); }
+
+int lazy_bundle_get_by_subject(X509_LOOKUP* lookup, X509_LOOKUP_TYPE type, const X509_NAME* name, X509_OBJECT* ret) {
+    auto* bundle = static_cast<LazyBundle*>(X509_LOOKUP_get_method_data(lookup));
+    X509_STORE* store = X509_LOOKUP_get_store(lookup);
+    if (!bundle || !store || type != X509_LU_X509) return 0;
+    // Into the store itself (its lock guards the additions), once, whichever connection asks.
+    std::call_once(bundle->parsed, [&] {
+        if (X509_load_cert_crl_file(lookup, bundle->path.c_str(), X509_FILETYPE_PEM) <= 0)
+            spdlog::debug("tls: no CA bundle at {}", bundle->path);
+        ERR_clear_error();
+    });
+    if (X509_STORE_lock(store) != 1) return 0;
+    X509_OBJECT* found = X509_OBJECT_retrieve_by_subject(X509_STORE_get0_objects(store), type, name);
+    X509* cert = found ? X509_OBJECT_get0_X509(found) : nullptr;
+    const bool ok = cert && X509_OBJECT_set1_X509(ret, cert) == 1;
+    X509_STORE_unlock(store);
+    // set1 took a reference and the caller takes another for what a lookup returns: drop one,
+    // as OpenSSL's own store lookup does.
+    if (ok) X509_free(cert);
+    return ok ? 1 : 0;
 }
 
-// The system's CA store. OpenSSL's default file is one bundle it parses whole (20 to 40 ms,
-// before the first request can leave); its default directory is searched by subject hash when
-// a certificate is verified, and holds the same CAs where update-ca-certificates or c_rehash
-// maintain it (Debian). So the directory alone is used when it is populated and neither
-// SSL_CERT_FILE nor SSL_CERT_DIR is set; otherwise OpenSSL's own default paths.
+const X509_LOOKUP_METHOD* lazy_bundle_method() {
+    static X509_LOOKUP_METHOD* method = [] {
+        X509_LOOKUP_METHOD* m = X509_LOOKUP_meth_new("reconcile: CA bundle parsed on first need");
+        if (!m) return m;
+        X509_LOOKUP_meth_set_new_item(m, lazy_bundle_new);
+        X509_LOOKUP_meth_set_free(m, lazy_bundle_free);
+        X509_LOOKUP_meth_set_get_by_subject(m, lazy_bundle_get_by_subject);
+        return m;
+    }();
+    return method;
+}
+
+// The system's CA store, as OpenSSL's default paths define it (SSL_CERT_DIR / SSL_CERT_FILE,
+// else the build's directory and bundle): the directory is searched by subject hash when a
+// certificate is verified, the bundle parsed on first need (above). Errors are not fatal: a
+// missing system store leaves the CA file.
 void load_system_store(ssl::context& ctx) {
-    const bool overridden = std::getenv(X509_get_default_cert_file_env()) || std::getenv(X509_get_default_cert_dir_env());
-    const std::string dir = X509_get_default_cert_dir();
-    if (!overridden && has_hash_links(dir) && SSL_CTX_load_verify_dir(ctx.native_handle(), dir.c_str()) == 1) return;
+    const char* dir_env = std::getenv(X509_get_default_cert_dir_env());
+    const char* file_env = std::getenv(X509_get_default_cert_file_env());
+    const std::string dir = dir_env ? dir_env : X509_get_default_cert_dir();
+    const std::string file = file_env ? file_env : X509_get_default_cert_file();
+    X509_STORE* store = SSL_CTX_get_cert_store(ctx.native_handle());
+    if (X509_LOOKUP* by_dir = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir()))
+        X509_LOOKUP_add_dir(by_dir, dir.c_str(), X509_FILETYPE_PEM);
+    const X509_LOOKUP_METHOD* method = lazy_bundle_method();
+    X509_LOOKUP* by_bundle = method ? X509_STORE_add_lookup(store, const_cast<X509_LOOKUP_METHOD*>(method)) : nullptr;
+    if (by_bundle) X509_LOOKUP_set_method_data(by_bundle, new LazyBundle{file, {}});
     ERR_clear_error();
-    error_code ec;
-    ctx.set_default_verify_paths(ec);  // a missing system store is not fatal with a CA file
-    if (ec) spdlog::debug("tls: no default verify paths: {}", ec.message());
 }
 
-// Builds the client context. Errors name the CA file and the problem. Reading the system's CA
-// store parses the whole bundle (tens of milliseconds, before the first request can leave), so
-// a check of the options leaves it out: it cannot fail there.
+// Builds the client context. Errors name the CA file and the problem. A check of the options
+// leaves the system store out: it cannot fail there.
 std::expected<void, std::string> configure_context(ssl::context& ctx, const TlsOptions& tls, bool system_store) {
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
