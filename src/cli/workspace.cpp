@@ -112,6 +112,7 @@ std::optional<LoadedRepo> load_documents(Console& console, RepositoryFiles files
     options.api_token = std::string(php_trim(process_setting("MIHU_API_TOKEN").value_or("")));
     repo.loaded = load_files(repo.files.files, repo.files.config.root, Schema::agent(), options);
     check_values(repo.loaded);
+    spdlog::debug("documents: {} file(s) loaded and checked", repo.files.files.size());
     if (tag) tag_diagnostics(repo.loaded.diagnostics, *environment);
     for (const auto& s : repo.loaded.state.secret_values) console.redactor.add(s.reveal());
     print_diagnostics(console, repo.loaded.diagnostics);
@@ -349,7 +350,10 @@ std::optional<LiveAgents> read_agents_while(Console& console, const GlobalOption
         extra.push_back(c.transports[i].get());
     c.apis[0]->set_read_connections(extra);
     LiveAgents agents;
-    std::thread reader([&] { agents = c.apis[0]->list_agents(); });
+    std::thread reader([&] {
+        agents = c.apis[0]->list_agents();
+        spdlog::debug("live agents: listing done");
+    });
     work();
     reader.join();
     c.apis[0]->set_read_connections({});
@@ -381,6 +385,7 @@ std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions
     options.ignore_fields = repo->files.config.ignore_fields;
     options.shard = c.shard;
     auto result = make_plan(repo->loaded.state, *live, Schema::agent(), options);
+    spdlog::debug("plan: {} step(s), {} agent(s) unchanged", result.plan.steps.size(), result.plan.unchanged_agents.size());
     print_diagnostics(console, result.diagnostics);
     if (has_errors(result.diagnostics)) return std::nullopt;
     result.plan.api_url = conn->endpoint.url();

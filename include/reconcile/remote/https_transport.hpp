@@ -51,6 +51,9 @@ class HttpTransport {
 public:
     virtual ~HttpTransport() = default;
     virtual std::expected<HttpResponse, TransportError> send(const HttpRequest& request) = 0;
+    // Opens the connection now, when it is not open, so that a later send() finds it ready.
+    // A failure is not reported here: the next send() tries again and reports it.
+    virtual void connect_ahead() {}
 };
 
 struct TransportOptions {
