@@ -76,6 +76,11 @@ void read_error_body(const json::object& o, ApiError& e) {
 
 }  // namespace
 
+bool is_json_success(const HttpResponse& response) {
+    return response.status >= 200 && response.status < 300 &&
+           (response.content_type.empty() || is_json_content_type(response.content_type));
+}
+
 ApiError api_error(ApiError::Kind kind, const std::string& method, const std::string& path, unsigned status,
                    std::string message) {
     ApiError e;

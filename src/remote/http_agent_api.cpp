@@ -11,6 +11,7 @@
 #include <unordered_set>
 
 #include "reconcile/model/api_paths.hpp"
+#include "reconcile/remote/agent_page_reader.hpp"
 #include "reconcile/remote/envelope.hpp"
 #include "reconcile/remote/retry.hpp"
 #include "reconcile/util/text.hpp"
@@ -93,14 +94,17 @@ ApiResult<PageRead<T>> read_page(json::value& data, const std::string& path, con
 
 }  // namespace
 
-// Reads every page of a list endpoint. Page 1 first; when it gives the page count, the other
-// pages are read concurrently over the extra connections (each worker parses the page it just
+// Reads every page of a list endpoint. Page 1 first (the other connections open meanwhile);
+// when it gives the page count, the other pages are read concurrently over the extra connections (each worker parses the page it just
 // read while the others are in flight) and assembled in page order, so the result is the same
 // as reading them one by one. Without a page count, pages are read one by one until a short
 // or empty one.
-template <class T, class Parse>
+//
+// `read_whole_page` may read a page straight from an answer (nullopt: it did not); otherwise the
+// envelope is parsed and each item handed to `parse`.
+template <class T, class Parse, class ReadPage>
 ApiResult<std::vector<T>> HttpAgentApi::read_all_pages(const std::string& collection, const char* id_key,
-                                                       Parse&& parse) {
+                                                       Parse&& parse, ReadPage&& read_whole_page) {
     constexpr long long kMaxPages = 10000;  // a runaway pagination guard (a million items)
     auto path_of = [&](long long page) {
         return std::string(api_paths::kBase) + api_paths::page(collection, static_cast<int>(page), per_page_);
@@ -108,12 +112,17 @@ ApiResult<std::vector<T>> HttpAgentApi::read_all_pages(const std::string& collec
     listed_bytes_ = 0;
     auto fetch = [&](HttpTransport& transport, long long page) -> ApiResult<PageRead<T>> {
         const std::string path = path_of(page);
-        auto data = call(transport, "GET", path, nullptr);
+        std::optional<PageRead<T>> read;
+        auto data = call(transport, "GET", path, nullptr, [&](const HttpResponse& answer) {
+            read = read_whole_page(answer);
+            return read.has_value();
+        });
         if (!data) return std::unexpected(std::move(data.error()));
         if (listed_bytes_.load() > listing_budget_)
             return std::unexpected(api_error(ApiError::Kind::Malformed, "GET", path, 200,
                                              "the listing's answers exceed " + format_size(listing_budget_) +
                                                  " together; refusing to read further"));
+        if (read) return std::move(*read);
         return read_page<T>(*data, path, id_key, parse);
     };
 
@@ -129,7 +138,13 @@ ApiResult<std::vector<T>> HttpAgentApi::read_all_pages(const std::string& collec
         return page.size >= static_cast<std::size_t>(per_page_);
     };
 
+    // The other connections open while page 1 is in flight (a TLS handshake each), so that
+    // they are ready when it gives the page count; with one page, apply's workers reuse them.
+    std::vector<std::thread> openers;
+    openers.reserve(extra_.size());
+    for (HttpTransport* t : extra_) openers.emplace_back([t] { t->connect_ahead(); });
     auto first = fetch(transport_, 1);
+    for (auto& t : openers) t.join();
     if (!first) return std::unexpected(std::move(first.error()));
     long long next = 2;
     bool more = take(*first, 1);
@@ -187,7 +202,8 @@ HttpAgentApi::HttpAgentApi(HttpTransport& transport, Retrier* retrier, int per_p
     : transport_(transport), retrier_(retrier), per_page_(std::clamp(per_page, 1, 100)) {}
 
 ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::string& method,
-                                          const std::string& path, const json::value* body) {
+                                          const std::string& path, const json::value* body,
+                                          const std::function<bool(const HttpResponse&)>& take) {
     HttpRequest request{method, path, body ? json::serialize(*body) : std::string()};
     auto once = [&]() -> ApiResult<json::value> {
         auto response = transport.send(request);
@@ -201,6 +217,7 @@ ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::s
         if (method == "GET") listed_bytes_ += response->body.size();
         if (retrier_ && response->rate_remaining)
             retrier_->observe_rate_headers(response->rate_limit, *response->rate_remaining, response->status == 429);
+        if (take && take(*response)) return json::value(nullptr);
         return parse_envelope(method, path, *response);
     };
     if (retrier_) return retrier_->run<json::value>(method, once);
@@ -208,13 +225,27 @@ ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::s
 }
 
 ApiResult<std::vector<LiveAgent>> HttpAgentApi::list_agents() {
+    // A page of the documented shape is read in one pass (agent_page_reader); any other answer
+    // the general way, which words the errors.
+    auto one_pass = [](const HttpResponse& answer) -> std::optional<PageRead<LiveAgent>> {
+        if (!is_json_success(answer)) return std::nullopt;
+        auto page = read_agent_page(answer.body);
+        if (!page) return std::nullopt;
+        PageRead<LiveAgent> out;
+        out.size = page->agents.size();
+        out.items = std::move(page->agents);
+        out.current = page->current_page;
+        out.last = page->last_page;
+        return out;
+    };
     return read_all_pages<LiveAgent>(api_paths::agents(), "agent_uuid",
-                                     [](json::object& o) { return live_agent_from_page(o); });
+                                     [](json::object& o) { return live_agent_from_page(o); }, one_pass);
 }
 
 ApiResult<std::vector<PhoneNumber>> HttpAgentApi::list_phone_numbers() {
-    return read_all_pages<PhoneNumber>(api_paths::phone_numbers(), "phone_number_uuid",
-                                       [](json::object& o) { return phone_number_from_json(o); });
+    return read_all_pages<PhoneNumber>(
+        api_paths::phone_numbers(), "phone_number_uuid", [](json::object& o) { return phone_number_from_json(o); },
+        [](const HttpResponse&) { return std::optional<PageRead<PhoneNumber>>(); });
 }
 
 ApiResult<json::value> HttpAgentApi::send(const HttpCall& request) {

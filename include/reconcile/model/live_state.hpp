@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "reconcile/util/json.hpp"
+#include "reconcile/util/text_slab.hpp"
 
 namespace reconcile {
 
@@ -22,12 +23,13 @@ struct LiveAgent {
     json::object body(json::storage_ptr sp = {}) const;
     void set_body(const json::object& object);
     // The same object as compact JSON text.
-    const std::string& body_json() const { return body_json_; }
+    std::string_view body_json() const { return body_.text.empty() ? std::string_view("{}") : body_.text; }
 
 private:
     // Kept as text: a parsed tree takes about 1.7 times the text, and a plan holds every live
-    // agent of the workspace at once while it is compared one agent at a time.
-    std::string body_json_ = "{}";
+    // agent of the workspace at once while it is compared one agent at a time. The texts of
+    // the agents a thread reads share large blocks (util/text_slab).
+    SlabText body_;
 };
 
 struct PhoneNumber {

@@ -1,5 +1,6 @@
 #pragma once
 #include <atomic>
+#include <functional>
 // The Mihu agents API over HTTPS: the AgentApi port implemented with an HttpTransport, the
 // envelope parser and pagination.
 #include <string>
@@ -30,10 +31,14 @@ public:
     ApiResult<json::value> send(const HttpCall& call) override;
 
 private:
+    // `take`, when given, sees each answer first: when it returns true it has read the answer
+    // itself and the result is null.
     ApiResult<json::value> call(HttpTransport& transport, const std::string& method, const std::string& path,
-                                const json::value* body);
-    template <class T, class Parse>
-    ApiResult<std::vector<T>> read_all_pages(const std::string& collection, const char* id_key, Parse&& parse);
+                                const json::value* body,
+                                const std::function<bool(const HttpResponse&)>& take = {});
+    template <class T, class Parse, class ReadPage>
+    ApiResult<std::vector<T>> read_all_pages(const std::string& collection, const char* id_key, Parse&& parse,
+                                             ReadPage&& read_whole_page);
     HttpTransport& transport_;
     std::vector<HttpTransport*> extra_;
     Retrier* retrier_;
