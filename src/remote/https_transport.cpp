@@ -274,6 +274,10 @@ class HttpsTransport final : public HttpTransport {
 public:
     HttpsTransport(const TransportOptions& options, std::shared_ptr<TlsClientContext> context)
         : opts_(options), tls_(std::move(context)), ctx_(tls_->ctx), init_error_(tls_->init_error) {
+        // Beast reads as much as the buffer has room for, and grows it only when fewer than 512
+        // bytes are free: left to itself, a response is read 512 bytes per TLS read, each one a
+        // trip through the event loop (30 per TLS record), which busied a core during a listing.
+        buffer_.reserve(64 * 1024);
         host_header_ = opts_.endpoint.authority();
         where_ = opts_.endpoint.host_port();
         ip_host_ = opts_.endpoint.ip_literal();
