@@ -12,6 +12,7 @@
 
 #include "interrupts.hpp"
 
+#include "reconcile/config/parallel_for.hpp"
 #include "reconcile/config/process_env.hpp"
 #include "reconcile/engine/planner.hpp"
 #include "reconcile/engine/secrets.hpp"
@@ -384,6 +385,9 @@ std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions
     options.prune_ignore = repo->files.config.prune_ignore;
     options.ignore_fields = repo->files.config.ignore_fields;
     options.shard = c.shard;
+    options.for_each_index = [](std::size_t count, const std::function<void(std::size_t)>& job) {
+        parallel_for(count, 0, job);
+    };
     auto result = make_plan(repo->loaded.state, *live, Schema::agent(), options);
     spdlog::debug("plan: {} step(s), {} agent(s) unchanged", result.plan.steps.size(), result.plan.unchanged_agents.size());
     print_diagnostics(console, result.diagnostics);

@@ -1,12 +1,11 @@
 #include "reconcile/config/loader.hpp"
+#include "reconcile/config/parallel_for.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <system_error>
-#include <thread>
 #include <tuple>
 
 #include "reconcile/config/bases.hpp"
@@ -254,20 +253,6 @@ std::string load_one_file(const std::string& rel, const fs::path& path, const Sc
     return std::to_string(text->size()) + ' ' + sha256_hex(*text);
 }
 
-// Runs job(i) for every i < count on up to `threads` threads (0 = one per core).
-template <class Job>
-void parallel_for(std::size_t count, unsigned threads, const Job& job) {
-    if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-    threads = static_cast<unsigned>(std::min<std::size_t>(threads, count));
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-        for (std::size_t i = next++; i < count; i = next++) job(i);
-    };
-    if (threads <= 1) return worker();
-    std::vector<std::jthread> pool;
-    for (unsigned t = 1; t < threads; ++t) pool.emplace_back(worker);
-    worker();
-}  // the jthreads join here
 
 }  // namespace
 

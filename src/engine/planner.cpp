@@ -63,6 +63,7 @@ public:
     PlanResult run() {
         result_.plan.inputs_digest = desired_.inputs_digest;
         result_.plan.shard = options_.shard;
+        compare_matched();
         for (std::size_t i = 0; i < desired_.agents.size(); ++i) {
             if (in_shard(desired_.agents[i].name, options_.shard)) plan_document(i);
             else claim_number_quietly(i);
@@ -93,7 +94,10 @@ private:
                   "agent " + quoted(d.name) + ": pinned uuid " + *d.uuid +
                       " is not in the workspace (remove `uuid:` to create a new agent)");
         if (m.kind == MatchKind::Absent) create(d);
-        if (m.kind == MatchKind::Live) update(d, *m.live);
+        if (m.kind == MatchKind::Live) {
+            if (auto& step = updates_[i]) result_.plan.steps.push_back(std::move(*step));
+            else result_.plan.unchanged_agents.push_back(d.name);
+        }
         if (d.call) call_channel(i, d, m);
     }
 
@@ -119,14 +123,26 @@ private:
         result_.plan.steps.push_back(std::move(step));
     }
 
-    void update(const DesiredAgent& d, const LiveAgent& live) {
+    // The update of every matched document of the shard, or nullopt where it is unchanged. The
+    // comparisons depend on nothing but their own document and live agent, so they may run at
+    // once (options_.for_each_index); the plan is then assembled in document order.
+    void compare_matched() {
+        const std::size_t count = desired_.agents.size();
+        updates_.resize(count);
+        auto compare = [&](std::size_t i) {
+            const auto& m = matching_.documents[i];
+            if (m.kind == MatchKind::Live && in_shard(desired_.agents[i].name, options_.shard))
+                updates_[i] = update(desired_.agents[i], *m.live);
+        };
+        if (options_.for_each_index) options_.for_each_index(count, compare);
+        else for (std::size_t i = 0; i < count; ++i) compare(i);
+    }
+
+    std::optional<PlanStep> update(const DesiredAgent& d, const LiveAgent& live) const {
         const auto ignored = ignored_for(d);
         const json::object live_body = live.body();
         auto diff = diff_document(d, live_body, schema_, parse_field_patterns(ignored));
-        if (diff.patch.empty()) {
-            result_.plan.unchanged_agents.push_back(d.name);
-            return;
-        }
+        if (diff.patch.empty()) return std::nullopt;
         PlanStep step;
         step.action = ActionKind::Update;
         step.agent_name = d.name;
@@ -143,7 +159,7 @@ private:
         step.precondition.agent_fingerprint = agent_fingerprint(live_body, schema_, ignored);
         step.precondition.ignored_fields = ignored;
         step.precondition.updated_at = live.updated_at;
-        result_.plan.steps.push_back(std::move(step));
+        return step;
     }
 
     // A create without `uuid:` while an agent no document manages looks like the document's
@@ -322,6 +338,7 @@ private:
     const PlanOptions& options_;
     Matching matching_;
     std::vector<Diagnostics> doc_diags_;  // per document, reported in document order
+    std::vector<std::optional<PlanStep>> updates_;  // per document: compare_matched()
     std::vector<std::string> global_ignore_;
     std::unordered_map<std::string, std::size_t> number_claims_;  // phone uuid -> document index
     mutable std::optional<std::vector<std::pair<const LiveAgent*, std::string>>> unmanaged_words_;

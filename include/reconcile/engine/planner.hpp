@@ -1,5 +1,6 @@
 #pragma once
 // Desired + live -> Plan. Pure: no I/O, no clock, no logging.
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct PlanOptions {
     // in it, and for prune the unmanaged live agents whose name is in it. Every document is
     // still matched, so an agent another shard's document manages is never pruned here.
     Shard shard;
+    // Runs job(0) ... job(count - 1), in any order, at once where it can: each job touches only
+    // its own index. The planner hands it the comparisons of the matched agents, most of a
+    // plan's time; the CLI passes one that spreads them over the cores. Empty: one by one.
+    std::function<void(std::size_t count, const std::function<void(std::size_t)>& job)> for_each_index;
 };
 
 struct PlanResult {

@@ -489,4 +489,34 @@ TEST_CASE("a plan document's MAC: only the token's holder can make one, any edit
     CHECK(plan_document_signed_by(reordered, "token-a"));
 }
 
+TEST_CASE("the comparisons may run in any order: the plan is assembled in document order") {
+    DesiredState desired;
+    std::vector<LiveAgent> agents;
+    for (int i = 0; i < 12; ++i) {
+        const std::string name = "Agent " + std::to_string(i);
+        desired.agents.push_back(desired_agent(name, i % 3 == 0 ? R"({"tone": "new"})" : R"({"tone": "same"})"));
+        agents.push_back(live_agent("u-" + std::to_string(i), name, R"({"tone": "same"})"));
+    }
+    desired.agents.push_back(desired_agent("Brand new", R"({"tone": "x"})"));
+    const auto live = live_with(std::move(agents));
+    const auto in_order = make_plan(desired, live, test_schema());
+
+    PlanOptions backwards;
+    std::vector<std::size_t> ran;
+    backwards.for_each_index = [&](std::size_t count, const std::function<void(std::size_t)>& job) {
+        for (std::size_t i = count; i-- > 0;) {
+            ran.push_back(i);
+            job(i);
+        }
+    };
+    const auto reversed = make_plan(desired, live, test_schema(), backwards);
+    CHECK(ran.size() == desired.agents.size());
+    CHECK(js(plan_to_json(reversed.plan)) == js(plan_to_json(in_order.plan)));
+    REQUIRE(in_order.plan.steps.size() == 5);
+    CHECK(in_order.plan.steps[0].agent_name == "Agent 0");
+    CHECK(in_order.plan.steps[3].agent_name == "Agent 9");
+    CHECK(in_order.plan.steps[4].action == ActionKind::Create);
+    CHECK(in_order.plan.unchanged_agents.size() == 8);
+}
+
 }  // TEST_SUITE
