@@ -8,6 +8,7 @@
 
 #include <string>
 
+#include "reconcile/remote/envelope.hpp"
 #include "reconcile/util/json.hpp"
 
 namespace reconcile {
@@ -264,16 +265,62 @@ private:
 
 }  // namespace
 
-std::optional<AgentPage> read_agent_page(std::string_view body) {
-    try {
-        json::basic_parser<AgentPageHandler> parser{json::parse_options{}};
+struct AgentPageReader::Impl {
+    std::optional<json::basic_parser<AgentPageHandler>> parser;
+    bool refused = false;
+    bool complete = false;
+
+    bool feed(bool more, std::string_view bytes) {
+        if (refused || !parser) return false;
         error_code ec;
-        const std::size_t used = parser.write_some(false, body.data(), body.size(), ec);
-        if (ec || used != body.size() || !parser.done() || !parser.handler().complete()) return std::nullopt;
-        return std::move(parser.handler().page);
-    } catch (const std::exception&) {
-        return std::nullopt;  // the general reader reports it
+        try {
+            const std::size_t used = parser->write_some(more, bytes.data(), bytes.size(), ec);
+            if (ec || used != bytes.size()) refused = true;
+        } catch (const std::exception&) {
+            refused = true;  // the general reader reports it
+        }
+        return !refused;
     }
+};
+
+AgentPageReader::AgentPageReader() : impl_(std::make_unique<Impl>()) {}
+AgentPageReader::~AgentPageReader() = default;
+
+bool AgentPageReader::begin(unsigned status, std::string_view content_type) {
+    impl_->parser.reset();
+    impl_->refused = false;
+    impl_->complete = false;
+    HttpResponse head;
+    head.status = status;
+    head.content_type = std::string(content_type);
+    if (!is_json_success(head)) return false;
+    impl_->parser.emplace(json::parse_options{});
+    return true;
+}
+
+bool AgentPageReader::write(std::string_view bytes) { return impl_->feed(true, bytes); }
+
+bool AgentPageReader::finish() {
+    if (!impl_->feed(false, std::string_view("", 0))) return false;
+    if (!impl_->parser->done() || !impl_->parser->handler().complete()) {
+        impl_->refused = true;
+        return false;
+    }
+    impl_->complete = true;
+    return true;
+}
+
+AgentPage AgentPageReader::take() {
+    AgentPage page;
+    if (impl_->complete) page = std::move(impl_->parser->handler().page);
+    impl_->complete = false;
+    return page;
+}
+
+std::optional<AgentPage> read_agent_page(std::string_view body) {
+    AgentPageReader reader;
+    if (!reader.begin(200, "application/json") || !reader.write(body) || !reader.finish()) return std::nullopt;
+    return reader.take();
 }
 
 }  // namespace reconcile

@@ -7,6 +7,7 @@
 #include "reconcile/remote/http_agent_api.hpp"
 
 #include <atomic>
+#include <type_traits>
 #include <thread>
 #include <unordered_set>
 
@@ -100,29 +101,40 @@ ApiResult<PageRead<T>> read_page(json::value& data, const std::string& path, con
 // as reading them one by one. Without a page count, pages are read one by one until a short
 // or empty one.
 //
-// `read_whole_page` may read a page straight from an answer (nullopt: it did not); otherwise the
-// envelope is parsed and each item handed to `parse`.
-template <class T, class Parse, class ReadPage>
+// The agents' pages are parsed as they arrive (AgentPageReader) when they have the documented
+// shape; any other answer is parsed whole and each item handed to `parse`.
+template <class T, class Parse>
 ApiResult<std::vector<T>> HttpAgentApi::read_all_pages(const std::string& collection, const char* id_key,
-                                                       Parse&& parse, ReadPage&& read_whole_page) {
+                                                       Parse&& parse) {
     constexpr long long kMaxPages = 10000;  // a runaway pagination guard (a million items)
     auto path_of = [&](long long page) {
         return std::string(api_paths::kBase) + api_paths::page(collection, static_cast<int>(page), per_page_);
     };
     listed_bytes_ = 0;
+    reader_refused_ = false;
     auto fetch = [&](HttpTransport& transport, long long page) -> ApiResult<PageRead<T>> {
         const std::string path = path_of(page);
-        std::optional<PageRead<T>> read;
-        auto data = call(transport, "GET", path, nullptr, [&](const HttpResponse& answer) {
-            read = read_whole_page(answer);
-            return read.has_value();
-        });
+        std::optional<AgentPageReader> streamed;
+        if constexpr (std::is_same_v<T, LiveAgent>)
+            if (!reader_refused_.load()) streamed.emplace();
+        bool read_as_it_came = false;
+        auto data = call(transport, "GET", path, nullptr, streamed ? &*streamed : nullptr, &read_as_it_came);
         if (!data) return std::unexpected(std::move(data.error()));
         if (listed_bytes_.load() > listing_budget_)
             return std::unexpected(api_error(ApiError::Kind::Malformed, "GET", path, 200,
                                              "the listing's answers exceed " + format_size(listing_budget_) +
                                                  " together; refusing to read further"));
-        if (read) return std::move(*read);
+        if constexpr (std::is_same_v<T, LiveAgent>) {
+            if (read_as_it_came) {
+                AgentPage read = streamed->take();
+                PageRead<LiveAgent> out;
+                out.size = read.agents.size();
+                out.items = std::move(read.agents);
+                out.current = read.current_page;
+                out.last = read.last_page;
+                return out;
+            }
+        }
         return read_page<T>(*data, path, id_key, parse);
     };
 
@@ -202,11 +214,11 @@ HttpAgentApi::HttpAgentApi(HttpTransport& transport, Retrier* retrier, int per_p
     : transport_(transport), retrier_(retrier), per_page_(std::clamp(per_page, 1, 100)) {}
 
 ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::string& method,
-                                          const std::string& path, const json::value* body,
-                                          const std::function<bool(const HttpResponse&)>& take) {
-    HttpRequest request{method, path, body ? json::serialize(*body) : std::string()};
-    auto once = [&]() -> ApiResult<json::value> {
-        auto response = transport.send(request);
+                                          const std::string& path, const json::value* body, BodyReader* reader,
+                                          bool* read_by_reader) {
+    HttpRequest request{method, path, body ? json::serialize(*body) : std::string(), reader};
+    auto send = [&](const HttpRequest& r) -> ApiResult<HttpResponse> {
+        auto response = transport.send(r);
         if (!response) {
             const TransportError& t = response.error();
             ApiError e = api_error(ApiError::Kind::Transport, method, path, 0, t.message);
@@ -214,10 +226,27 @@ ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::s
             e.maybe_committed = t.request_sent && is_write(method);
             return std::unexpected(std::move(e));
         }
-        if (method == "GET") listed_bytes_ += response->body.size();
+        if (method == "GET") listed_bytes_ += response->body.size() + response->body_bytes_streamed;
         if (retrier_ && response->rate_remaining)
             retrier_->observe_rate_headers(response->rate_limit, *response->rate_remaining, response->status == 429);
-        if (take && take(*response)) return json::value(nullptr);
+        return std::move(*response);
+    };
+    auto once = [&]() -> ApiResult<json::value> {
+        if (read_by_reader) *read_by_reader = false;
+        auto response = send(request);
+        if (response && response->body_refused) {
+            // Not what the reader reads (another shape, an error in the envelope): asked for
+            // again, to be read the general way. Only a GET is given a reader.
+            reader_refused_ = true;
+            HttpRequest again = request;
+            again.body_reader = nullptr;
+            response = send(again);
+        }
+        if (!response) return std::unexpected(std::move(response.error()));
+        if (response->body_read) {
+            if (read_by_reader) *read_by_reader = true;
+            return json::value(nullptr);
+        }
         return parse_envelope(method, path, *response);
     };
     if (retrier_) return retrier_->run<json::value>(method, once);
@@ -225,27 +254,13 @@ ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::s
 }
 
 ApiResult<std::vector<LiveAgent>> HttpAgentApi::list_agents() {
-    // A page of the documented shape is read in one pass (agent_page_reader); any other answer
-    // the general way, which words the errors.
-    auto one_pass = [](const HttpResponse& answer) -> std::optional<PageRead<LiveAgent>> {
-        if (!is_json_success(answer)) return std::nullopt;
-        auto page = read_agent_page(answer.body);
-        if (!page) return std::nullopt;
-        PageRead<LiveAgent> out;
-        out.size = page->agents.size();
-        out.items = std::move(page->agents);
-        out.current = page->current_page;
-        out.last = page->last_page;
-        return out;
-    };
     return read_all_pages<LiveAgent>(api_paths::agents(), "agent_uuid",
-                                     [](json::object& o) { return live_agent_from_page(o); }, one_pass);
+                                     [](json::object& o) { return live_agent_from_page(o); });
 }
 
 ApiResult<std::vector<PhoneNumber>> HttpAgentApi::list_phone_numbers() {
-    return read_all_pages<PhoneNumber>(
-        api_paths::phone_numbers(), "phone_number_uuid", [](json::object& o) { return phone_number_from_json(o); },
-        [](const HttpResponse&) { return std::optional<PageRead<PhoneNumber>>(); });
+    return read_all_pages<PhoneNumber>(api_paths::phone_numbers(), "phone_number_uuid",
+                                       [](json::object& o) { return phone_number_from_json(o); });
 }
 
 ApiResult<json::value> HttpAgentApi::send(const HttpCall& request) {

@@ -36,6 +36,7 @@
 #include <fstream>
 #include <mutex>
 #include <optional>
+#include <type_traits>
 
 namespace reconcile {
 
@@ -220,38 +221,69 @@ std::optional<long long> header_count(const Message& msg, std::string_view name)
     return n;
 }
 
-// A response body read into a string without zero-filling it first: Beast's string_body grows
-// its string with resize(), which writes zeros the copy then overwrites (a twentieth of a
-// listing's time). The length is bounded by the parser's body limit before init() reserves it.
-struct ResponseBody {
-    using value_type = std::string;
+// A response body, kept in a string or handed to the request's BodyReader as it arrives.
+struct ReceivedBody {
+    std::string text;
+    BodyReader* reader = nullptr;  // set before reading; asked with begin() once the header is in
+    bool streaming = false;
+    bool refused = false;
+    std::size_t streamed = 0;
+};
 
-    static std::uint64_t size(const value_type& body) { return body.size(); }
+// Beast's body type for ReceivedBody. The string is grown without zero-filling it first:
+// Beast's string_body grows its string with resize(), which writes zeros the copy then
+// overwrites (a twentieth of a listing's time). The length is bounded by the parser's body
+// limit before init() reserves it.
+struct ResponseBody {
+    using value_type = ReceivedBody;
+
+    static std::uint64_t size(const value_type& body) { return body.text.size(); }
 
     class reader {
     public:
+        // Beast builds the reader with the parser, before the header is read: the header is
+        // looked at in init(), when the body starts.
         template <bool isRequest, class Fields>
-        reader(http::header<isRequest, Fields>&, value_type& body) : body_(body) {}
+        reader(http::header<isRequest, Fields>& header, value_type& body) : body_(body) {
+            if constexpr (!isRequest && std::is_same_v<Fields, http::fields>) header_ = &header;
+        }
 
         void init(const boost::optional<std::uint64_t>& length, error_code& ec) {
             ec = {};
-            if (!length) return;
-            if (*length > body_.max_size()) {
+            if (body_.reader && header_) {
+                const auto type = header_->find(http::field::content_type);
+                const std::string_view content_type =
+                    type == header_->end() ? std::string_view() : std::string_view(type->value());
+                body_.streaming = body_.reader->begin(header_->result_int(), content_type);
+            }
+            if (!length || body_.streaming) return;
+            if (*length > body_.text.max_size()) {
                 ec = http::error::buffer_overflow;
                 return;
             }
-            body_.reserve(static_cast<std::size_t>(*length));
+            body_.text.reserve(static_cast<std::size_t>(*length));
         }
 
         template <class ConstBufferSequence>
         std::size_t put(const ConstBufferSequence& buffers, error_code& ec) {
+            ec = {};
             const std::size_t extra = beast::buffer_bytes(buffers);
-            const std::size_t size = body_.size();
-            if (extra > body_.max_size() - size) {
+            if (body_.streaming) {
+                // A refused body is read to its end and dropped, so that the connection stays usable.
+                for (const auto b : beast::buffers_range_ref(buffers))
+                    if (!body_.refused &&
+                        !body_.reader->write(std::string_view(static_cast<const char*>(b.data()), b.size())))
+                        body_.refused = true;
+                body_.streamed += extra;
+                return extra;
+            }
+            std::string& text = body_.text;
+            const std::size_t size = text.size();
+            if (extra > text.max_size() - size) {
                 ec = http::error::buffer_overflow;
                 return 0;
             }
-            body_.resize_and_overwrite(size + extra, [&](char* data, std::size_t n) {
+            text.resize_and_overwrite(size + extra, [&](char* data, std::size_t n) {
                 std::size_t at = size;
                 for (const auto b : beast::buffers_range_ref(buffers)) {
                     std::memcpy(data + at, b.data(), b.size());
@@ -259,14 +291,17 @@ struct ResponseBody {
                 }
                 return n;
             });
-            ec = {};
             return extra;
         }
 
-        void finish(error_code& ec) { ec = {}; }
+        void finish(error_code& ec) {
+            ec = {};
+            if (body_.streaming && !body_.refused && !body_.reader->finish()) body_.refused = true;
+        }
 
     private:
         value_type& body_;
+        http::response_header<>* header_ = nullptr;
     };
 };
 
@@ -566,6 +601,7 @@ private:
         bool interrupted = cancelled_by_interrupt_;
 
         http::response_parser<ResponseBody> parser;
+        parser.get().body().reader = request.body_reader;
         parser.body_limit(opts_.max_response_bytes);
         parser.header_limit(64 * 1024);
         if (!ec) {
@@ -623,7 +659,11 @@ private:
         response.rate_limit = header_count(msg, "X-RateLimit-Limit");
         response.rate_remaining = header_count(msg, "X-RateLimit-Remaining");
         const bool keep = msg.keep_alive();
-        response.body = std::move(msg.body());
+        ReceivedBody& received = msg.body();
+        response.body = std::move(received.text);
+        response.body_read = received.streaming && !received.refused;
+        response.body_refused = received.streaming && received.refused;
+        response.body_bytes_streamed = received.streamed;
         spdlog::debug("http: {} {} -> {} in {} ms (connection #{}, request {} on it)",
                       request.method, request.target, response.status, elapsed.count(),
                       connection_id_, requests_on_connection_);

@@ -44,6 +44,18 @@ class Retries(SimCase):
         self.assertIn("1 to update", proc.stdout)
         self.assertEqual(len(self.api_requests("GET")), 3)
 
+    def test_a_page_the_streaming_reader_refuses_is_asked_again_and_read_whole(self):
+        # A 200 answer whose item has no agent_uuid: the page reader refuses it as it arrives,
+        # the page is asked for again and read the general way (which would word the error).
+        self.sim.set_faults([{"method": "GET", "path_prefix": "/api/v1/agents", "times": 1,
+                              "action": "status", "status": 200,
+                              "body": {"success": True, "data": {"items": [{"name": "no uuid"}],
+                                                                 "pagination": {"current_page": 1,
+                                                                                "last_page": 1}}}}])
+        proc = self.run_reconcile("plan", check=0)
+        self.assertIn("1 to update", proc.stdout)
+        self.assertEqual([g["status"] for g in self.api_requests("GET")], [200, 200])
+
     def test_client_errors_are_not_retried(self):
         self.sim.set_faults([{"method": "PATCH", "path_prefix": "/api/v1/agents", "action": "status",
                               "status": 422, "body": {"success": False, "message": "Tone is too warm.",

@@ -1,6 +1,5 @@
 #pragma once
 #include <atomic>
-#include <functional>
 // The Mihu agents API over HTTPS: the AgentApi port implemented with an HttpTransport, the
 // envelope parser and pagination.
 #include <string>
@@ -31,20 +30,23 @@ public:
     ApiResult<json::value> send(const HttpCall& call) override;
 
 private:
-    // `take`, when given, sees each answer first: when it returns true it has read the answer
-    // itself and the result is null.
+    // With `reader`, the answer's body goes to it as it arrives (HttpRequest::body_reader); when
+    // the reader read it, *read_by_reader is set and the result is null. An answer the reader
+    // refuses is asked for again and read the general way.
     ApiResult<json::value> call(HttpTransport& transport, const std::string& method, const std::string& path,
-                                const json::value* body,
-                                const std::function<bool(const HttpResponse&)>& take = {});
-    template <class T, class Parse, class ReadPage>
-    ApiResult<std::vector<T>> read_all_pages(const std::string& collection, const char* id_key, Parse&& parse,
-                                             ReadPage&& read_whole_page);
+                                const json::value* body, BodyReader* reader = nullptr,
+                                bool* read_by_reader = nullptr);
+    template <class T, class Parse>
+    ApiResult<std::vector<T>> read_all_pages(const std::string& collection, const char* id_key, Parse&& parse);
     HttpTransport& transport_;
     std::vector<HttpTransport*> extra_;
     Retrier* retrier_;
     int per_page_;
     std::size_t listing_budget_ = std::size_t{2} << 30;  // 2 GiB: about 150,000 agents
     std::atomic<std::size_t> listed_bytes_{0};
+    // A page of the listing was refused by the page reader (a server that pages another way):
+    // the rest is read the general way, so that pages are not asked for twice.
+    std::atomic<bool> reader_refused_{false};
 };
 
 }  // namespace reconcile

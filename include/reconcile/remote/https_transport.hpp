@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "reconcile/apply/agent_api.hpp"
 #include "reconcile/remote/endpoint.hpp"
@@ -24,16 +25,36 @@ struct Timeouts {
     std::chrono::milliseconds request{60'000};   // write request + read whole response
 };
 
+// Reads a response body as it arrives, where the transport would otherwise keep it whole: a
+// listing page of 1.2 MB is parsed while it is read and never held. A transport that cannot
+// stream ignores it (the body is kept as usual).
+class BodyReader {
+public:
+    virtual ~BodyReader() = default;
+    // Before each response's body (every attempt, every answer): whether to read this one.
+    virtual bool begin(unsigned status, std::string_view content_type) = 0;
+    // The next bytes; false when the body turns out not to be for this reader.
+    virtual bool write(std::string_view bytes) = 0;
+    // The end of the body; false as for write().
+    virtual bool finish() = 0;
+};
+
 struct HttpRequest {
     std::string method;   // "GET", "POST", "PATCH", "DELETE"
     std::string target;   // full path incl. base and query: "/api/v1/agents?page=1"
     std::string body;     // JSON text; empty = none
+    BodyReader* body_reader = nullptr;  // optional: reads the response body as it arrives
 };
 
 struct HttpResponse {
     unsigned status = 0;
     std::string content_type;
     std::string body;
+    // The request's body_reader read the body (`body` is empty), or refused it part-way (the
+    // body is lost: send the request again without a reader to read it).
+    bool body_read = false;
+    bool body_refused = false;
+    std::size_t body_bytes_streamed = 0;  // bytes handed to the body reader
     std::optional<std::string> retry_after;
     // X-RateLimit-Limit / X-RateLimit-Remaining, when the server sends them as whole numbers.
     std::optional<long long> rate_limit;

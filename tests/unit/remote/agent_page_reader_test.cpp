@@ -126,4 +126,46 @@ TEST_CASE("agent page reader: other shapes and bad answers are left to the gener
     CHECK_FALSE(read_agent_page(page_of(a + R"(,{"name":"second has no uuid"})")));
 }
 
+TEST_CASE("agent page reader: bytes arriving in any pieces read as the whole body") {
+    std::string prompt = "\"";
+    for (int i = 0; i < 200; ++i) prompt += "esc\\n\\\"\\u00e9 12345.5e3 ";
+    prompt += "\"";
+    const std::string body = page_of(agent_json(7, prompt) + "," + agent_json(8, R"("p")"));
+    const auto whole = read_agent_page(body);
+    REQUIRE(whole);
+    for (std::size_t piece : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{100}, std::size_t{4096}}) {
+        CAPTURE(piece);
+        AgentPageReader reader;
+        REQUIRE(reader.begin(200, "application/json; charset=utf-8"));
+        for (std::size_t at = 0; at < body.size(); at += piece)
+            REQUIRE(reader.write(std::string_view(body).substr(at, piece)));
+        REQUIRE(reader.finish());
+        const AgentPage page = reader.take();
+        REQUIRE(page.agents.size() == whole->agents.size());
+        for (std::size_t i = 0; i < page.agents.size(); ++i)
+            CHECK(page.agents[i].body_json() == whole->agents[i].body_json());
+        CHECK(page.last_page == 7);
+    }
+}
+
+TEST_CASE("agent page reader: only a success with a JSON type or none; begin() starts afresh") {
+    AgentPageReader reader;
+    CHECK_FALSE(reader.begin(429, "application/json"));
+    CHECK_FALSE(reader.begin(200, "text/html"));
+    CHECK(reader.begin(200, ""));
+    CHECK(reader.begin(204, "application/problem+json"));
+    // Half a body, then the next answer from its start (a retry after a dropped connection).
+    const std::string body = page_of(agent_json(9, R"("p")"));
+    REQUIRE(reader.write(std::string_view(body).substr(0, body.size() / 2)));
+    REQUIRE(reader.begin(200, "application/json"));
+    REQUIRE(reader.write(body));
+    REQUIRE(reader.finish());
+    CHECK(reader.take().agents.size() == 1);
+    // A refused body stays refused to its end.
+    REQUIRE(reader.begin(200, "application/json"));
+    CHECK_FALSE(reader.write(R"({"success":false,)"));
+    CHECK_FALSE(reader.write(R"("data":{"items":[]}})"));
+    CHECK_FALSE(reader.finish());
+}
+
 }  // namespace reconcile
