@@ -752,6 +752,68 @@ TEST_CASE("https transport: request, headers and keep-alive reuse") {
     CHECK(seen[3].body == R"({"name":"x"})");
 }
 
+TEST_CASE("https transport: a body reader gets a success's body as it arrives, an error's body is kept") {
+    // Records what it is given; refuses a body that holds "refuse".
+    struct Recorder final : BodyReader {
+        std::vector<std::pair<unsigned, std::string>> begun;
+        std::string bytes;
+        bool finished = false;
+        bool begin(unsigned status, std::string_view type) override {
+            begun.emplace_back(status, std::string(type));
+            bytes.clear();
+            finished = false;
+            return status == 200;
+        }
+        bool write(std::string_view b) override {
+            bytes += b;
+            return bytes.find("refuse") == std::string::npos;
+        }
+        bool finish() override { return finished = true; }
+    };
+    auto& pki = Pki::get();
+    std::string big(300000, 'x');
+    const std::string streamed = R"({"success":true,"data":")" + big + R"("})";
+    TlsServer server(*pki.server, [&](const Seen&, int n) {
+        Reply r;
+        if (n == 0) r.body = streamed;
+        if (n == 1) r.status = 404;
+        if (n == 2) r.body = R"({"refuse":")" + big + R"("})";
+        return r;
+    });
+    auto t = make_https_transport(options_for("127.0.0.1", server.port(), pki.ca_file));
+    Recorder reader;
+    HttpRequest request = get();
+    request.body_reader = &reader;
+
+    auto read = t->send(request);
+    REQUIRE_MESSAGE(read.has_value(), read.error().message);
+    CHECK(read->body_read);
+    CHECK_FALSE(read->body_refused);
+    CHECK(read->body.empty());
+    CHECK(read->body_bytes_streamed == streamed.size());
+    CHECK(reader.bytes == streamed);
+    CHECK(reader.finished);
+    REQUIRE(reader.begun.size() == 1);
+    CHECK(reader.begun[0] == std::pair<unsigned, std::string>{200, "application/json"});
+
+    auto error = t->send(request);
+    REQUIRE(error.has_value());
+    CHECK(error->status == 404);
+    CHECK_FALSE(error->body_read);
+    CHECK_FALSE(error->body.empty());  // kept for the general reader
+
+    auto refused = t->send(request);
+    REQUIRE(refused.has_value());
+    CHECK(refused->body_refused);
+    CHECK_FALSE(refused->body_read);
+    CHECK_FALSE(reader.finished);
+    // The refused body was read to its end: the connection still serves the next request.
+    auto after = t->send(get());
+    REQUIRE_MESSAGE(after.has_value(), after.error().message);
+    CHECK(after->body == R"({"success":true,"data":{"ok":true}})");
+    CHECK(server.seen().back().connection == server.seen().front().connection);
+}
+
 TEST_CASE("https transport: honours SSL_CERT_FILE when no CA file is given") {
     auto& pki = Pki::get();
     TlsServer server(*pki.server, [](const Seen&, int) { return Reply{}; });
