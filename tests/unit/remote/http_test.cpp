@@ -260,6 +260,20 @@ TEST_CASE("live_agent_from_json keeps the identifiers and the whole body") {
     CHECK(minimal->name.empty());
 }
 
+TEST_CASE("a live agent whose number overflows a double still reads back (infinity is kept as 1e99999)") {
+    // Boost.JSON reads 7e999 as infinity and would write it as `Infinity`, which is not JSON.
+    auto o = boost::json::parse(R"({"agent_uuid":"a-1","name":"Infinity \"and\" beyond",
+                                   "big":7e999,"small":-7e999,"note":"Infinity"})").as_object();
+    auto a = live_agent_from_json(o);
+    REQUIRE(a.has_value());
+    const std::string text(a->body_json());
+    CHECK(text.find(R"("big":1e99999)") != std::string::npos);
+    CHECK(text.find(R"("small":-1e99999)") != std::string::npos);
+    CHECK(text.find(R"("note":"Infinity")") != std::string::npos);
+    CHECK(text.find(R"("name":"Infinity \"and\" beyond")") != std::string::npos);
+    CHECK(a->body() == o);
+}
+
 TEST_CASE("a live agent is kept without its collection items' server-assigned uuids") {
     auto o = boost::json::parse(R"({"agent_uuid":"a-1","name":"Sales",
         "guidelines":[{"uuid":"g-1","content":"Be brief.","order":0}],
