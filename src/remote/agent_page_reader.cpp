@@ -32,32 +32,7 @@ public:
     bool on_document_begin(error_code&) { return true; }
     bool on_document_end(error_code&) { return true; }
 
-    bool on_object_begin(error_code& ec) {
-        if (in_item_) return open();
-        const Role parent = roles_.empty() ? Role::None : roles_.back();
-        switch (parent) {
-            case Role::None:
-                root_seen_ = true;
-                return enter(Role::Root);
-            case Role::Root:
-                if (key_ == "data") return once(data_seen_, ec) && enter(Role::Data);
-                return enter(Role::Other);
-            case Role::Data:
-                if (key_ == "pagination") return once(pagination_seen_, ec) && enter(Role::Pagination);
-                if (is_data_shape_key()) return fail(ec);
-                return enter(Role::Other);
-            case Role::Items:
-                in_item_ = true;
-                stack_.reset(json::storage_ptr(&arena_));
-                return open();
-            case Role::Pagination:
-                if (is_page_number_key()) return fail(ec);
-                return enter(Role::Other);
-            case Role::Other:
-                return enter(Role::Other);
-        }
-        return fail(ec);
-    }
+    bool on_object_begin(error_code& ec) { return in_item_ ? open() : open_container(false, ec); }
 
     bool on_object_end(std::size_t n, error_code& ec) {
         if (in_item_) {
@@ -69,28 +44,7 @@ public:
         return true;
     }
 
-    bool on_array_begin(error_code& ec) {
-        if (in_item_) return open();
-        const Role parent = roles_.empty() ? Role::None : roles_.back();
-        switch (parent) {
-            case Role::None:
-            case Role::Items:
-                return fail(ec);
-            case Role::Root:
-                if (key_ == "data") return fail(ec);  // a bare list: the general reader's case
-                return enter(Role::Other);
-            case Role::Data:
-                if (key_ == "items") return once(items_seen_, ec) && enter(Role::Items);
-                if (key_ == "pagination" || is_data_shape_key()) return fail(ec);
-                return enter(Role::Other);
-            case Role::Pagination:
-                if (is_page_number_key()) return fail(ec);
-                return enter(Role::Other);
-            case Role::Other:
-                return enter(Role::Other);
-        }
-        return fail(ec);
-    }
+    bool on_array_begin(error_code& ec) { return in_item_ ? open() : open_container(true, ec); }
 
     bool on_array_end(std::size_t n, error_code&) {
         if (in_item_) {
@@ -190,6 +144,37 @@ private:
     bool open() {
         ++depth_in_item_;
         return true;
+    }
+
+    // An object or array opens outside the items: which part of the envelope it is.
+    bool open_container(bool array, error_code& ec) {
+        const Role parent = roles_.empty() ? Role::None : roles_.back();
+        switch (parent) {
+            case Role::None:
+                if (array) return fail(ec);
+                root_seen_ = true;
+                return enter(Role::Root);
+            case Role::Root:
+                // `data` as a bare list is the general reader's case.
+                if (key_ == "data") return array ? fail(ec) : once(data_seen_, ec) && enter(Role::Data);
+                return enter(Role::Other);
+            case Role::Data:
+                if (key_ == "items" && array) return once(items_seen_, ec) && enter(Role::Items);
+                if (key_ == "pagination") return array ? fail(ec) : once(pagination_seen_, ec) && enter(Role::Pagination);
+                if (is_data_shape_key()) return fail(ec);
+                return enter(Role::Other);
+            case Role::Items:
+                if (array) return fail(ec);
+                in_item_ = true;
+                stack_.reset(json::storage_ptr(&arena_));
+                return open();
+            case Role::Pagination:
+                if (is_page_number_key()) return fail(ec);
+                return enter(Role::Other);
+            case Role::Other:
+                return enter(Role::Other);
+        }
+        return fail(ec);
     }
 
     bool fail(error_code& ec) {
