@@ -96,10 +96,10 @@ ApiResult<PageRead<T>> read_page(json::value& data, const std::string& path, con
 }  // namespace
 
 // Reads every page of a list endpoint. Page 1 first (the other connections open meanwhile);
-// when it gives the page count, the other pages are read concurrently over the extra connections (each worker parses the page it just
-// read while the others are in flight) and assembled in page order, so the result is the same
-// as reading them one by one. Without a page count, pages are read one by one until a short
-// or empty one.
+// when it gives the page count, the other pages are read concurrently over the extra
+// connections (each worker parses its page while the others are in flight) and assembled in
+// page order, so the result is the same as reading them one by one. Without a page count, pages
+// are read one by one until a short or empty one.
 //
 // The agents' pages are parsed as they arrive (AgentPageReader) when they have the documented
 // shape; any other answer is parsed whole and each item handed to `parse`.

@@ -6,8 +6,8 @@
 //
 // TLS is always verified: the chain against the system store (OpenSSL's default paths, which
 // honour SSL_CERT_FILE / SSL_CERT_DIR; the bundle parsed only when needed) plus an optional
-// extra CA file, the host name (or IP
-// address) against the certificate, TLS 1.2 or newer, SNI for host names.
+// extra CA file, the host name (or IP address) against the certificate, TLS 1.2 or newer, SNI
+// for host names.
 //
 // The bearer token is only ever written into the Authorization header of outgoing requests;
 // it is never logged and never part of an error message.
