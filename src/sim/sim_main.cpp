@@ -88,6 +88,7 @@ int main(int argc, char** argv) {
             std::fprintf(stderr, "mihu-sim: %s: %s\n", seed_file.c_str(), r.error().c_str());
             return 2;
         }
+        service.render_all();
     }
 
     mihu_sim::SimServer server(service, options);

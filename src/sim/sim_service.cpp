@@ -42,6 +42,11 @@ std::expected<void, std::string> SimService::load_seed(const json::value& seed) 
     return api_.load_seed(seed);
 }
 
+void SimService::render_all() {
+    std::lock_guard lock(mu_);
+    for (std::size_t i = 0; i < api_.agent_count(); ++i) (void)api_.store().rendered_text_at(i);
+}
+
 bool SimService::is_hook(const HttpRequest& req) {
     auto p = req.path();
     return p == "/_sim" || p.starts_with("/_sim/");

@@ -47,6 +47,10 @@ public:
     explicit SimService(std::string token = "sim-token");
 
     std::expected<void, std::string> load_seed(const json::value& seed);
+    // Renders every agent's API text now (the store caches it until a write): otherwise the
+    // first listing renders them all, and a benchmark run beside the simulator would time
+    // the simulator's start-up work as the client's.
+    void render_all();
 
     // One request from arrival to outcome: choose the fault, wait out a latency fault with
     // `sleep` (without the lock), then process.
