@@ -3,6 +3,8 @@
 #include <libfyaml.h>
 
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "reconcile/util/utf8.hpp"
 
@@ -87,7 +89,51 @@ std::optional<YamlTextProblem> yaml_text_problem(std::string_view text) {
                                                        " is not allowed (is this a text file?)"};
 }
 
-YamlEventReader::YamlEventReader(std::string_view text) {
+std::string fold_single_quoted(std::string_view source) {
+    auto is_space = [](char c) { return c == ' ' || c == '\t'; };
+    // The source's lines (\n, \r\n or \r end a line).
+    std::vector<std::string_view> lines;
+    std::size_t start = 0;
+    for (std::size_t i = 0; i < source.size(); ++i) {
+        if (source[i] != '\n' && source[i] != '\r') continue;
+        lines.push_back(source.substr(start, i - start));
+        if (source[i] == '\r' && i + 1 < source.size() && source[i + 1] == '\n') ++i;
+        start = i + 1;
+    }
+    lines.push_back(source.substr(start));
+    std::string out;
+    out.reserve(source.size());
+    auto append_unescaped = [&](std::string_view line) {
+        for (std::size_t i = 0; i < line.size(); ++i) {
+            out += line[i];
+            if (line[i] == '\'' && i + 1 < line.size() && line[i + 1] == '\'') ++i;
+        }
+    };
+    std::size_t empty_lines = 0;
+    for (std::size_t n = 0; n < lines.size(); ++n) {
+        std::string_view line = lines[n];
+        // Spaces before a break and at the start of a continuation line are not content.
+        if (n + 1 < lines.size())
+            while (!line.empty() && is_space(line.back())) line.remove_suffix(1);
+        if (n > 0)
+            while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
+        if (n == 0) {
+            append_unescaped(line);
+            continue;
+        }
+        if (line.empty() && n + 1 < lines.size()) {
+            ++empty_lines;  // a blank line inside: a newline, once the next content comes
+            continue;
+        }
+        if (empty_lines == 0) out += ' ';
+        else out.append(empty_lines, '\n');
+        empty_lines = 0;
+        append_unescaped(line);
+    }
+    return out;
+}
+
+YamlEventReader::YamlEventReader(std::string_view text) : input_(text) {
     fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = nullptr;  // nothing is printed: errors are collected and read back
@@ -142,8 +188,21 @@ const YamlEvent* YamlEventReader::next() {
     event_.mark = to_mark(fy_event_start_mark(current_));
     if (event_.kind == YamlEventKind::Scalar || event_.kind == YamlEventKind::Alias) {
         fy_token* value = fy_event_get_token(current_);
-        event_.text = token_text(value);
         if (event_.kind == YamlEventKind::Scalar) event_.style = to_style(fy_token_scalar_style(value));
+        const fy_mark* from = value ? fy_token_start_mark(value) : nullptr;
+        const fy_mark* to = value ? fy_token_end_mark(value) : nullptr;
+        if (event_.style == YamlScalarStyle::SingleQuoted && from && to && from->input_pos <= to->input_pos &&
+            to->input_pos <= input_.size()) {
+            const std::string_view source = input_.substr(from->input_pos, to->input_pos - from->input_pos);
+            if (source.find_first_of("'\r\n") == std::string_view::npos) {
+                event_.text = source;  // nothing to unescape or fold
+            } else {
+                single_quoted_ = fold_single_quoted(source);
+                event_.text = single_quoted_;
+            }
+        } else {
+            event_.text = token_text(value);
+        }
         // A quoted scalar's token starts after its opening quote; point at the quote.
         if ((event_.style == YamlScalarStyle::SingleQuoted || event_.style == YamlScalarStyle::DoubleQuoted) &&
             event_.mark.column > 1)

@@ -59,6 +59,13 @@ struct YamlTextProblem {
 };
 std::optional<YamlTextProblem> yaml_text_problem(std::string_view text);
 
+// The value of a single-quoted scalar from its source between the quotes: two quotes are one,
+// and line breaks fold as YAML 1.2 says (the spaces around a break dropped, one break a space,
+// each further break a newline). libfyaml 0.7 misreads consecutive escaped quotes (the source
+// x, four quotes, y reads as x and three quotes) and leaks memory formatting such scalars, so
+// the reader derives these values itself from the token's source.
+std::string fold_single_quoted(std::string_view source);
+
 class YamlEventReader {
 public:
     // `text` must outlive the reader. YAML 1.2 by default.
@@ -79,6 +86,8 @@ private:
     fy_diag* diag_ = nullptr;
     fy_parser* parser_ = nullptr;
     fy_event* current_ = nullptr;
+    std::string_view input_;
+    std::string single_quoted_;  // the current single-quoted scalar's value, when it differs from its source
     YamlEvent event_;
     std::optional<YamlSyntaxError> error_;
     bool done_ = false;
