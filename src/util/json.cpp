@@ -12,6 +12,14 @@
 namespace reconcile {
 
 namespace {
+// Boost.JSON writes an infinite double (a number too large for a double, as the API may send) as
+// `Infinity`, which is not JSON: a saved plan holding one would not read back. 1e99999 reads back
+// as the same infinity.
+void append_scalar(std::string& out, const json::value& v) {
+    if (v.is_double() && std::isinf(v.get_double())) out += v.get_double() < 0 ? "-1e99999" : "1e99999";
+    else out += json::serialize(v);
+}
+
 void pretty(std::string& out, const json::value& v, int indent) {
     const std::string pad(static_cast<std::size_t>(indent) * 2, ' ');
     const std::string inner(static_cast<std::size_t>(indent + 1) * 2, ' ');
@@ -45,7 +53,7 @@ void pretty(std::string& out, const json::value& v, int indent) {
             return;
         }
         default:
-            out += json::serialize(v);
+            append_scalar(out, v);
     }
 }
 }  // namespace
@@ -140,7 +148,7 @@ void append_canonical_json(std::string& out, const json::value& v, CanonicalJson
             out += "null";
             return;
         default:
-            out += json::serialize(v);
+            append_scalar(out, v);
     }
 }
 

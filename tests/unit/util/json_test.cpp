@@ -2,6 +2,8 @@
 
 #include "reconcile/util/json.hpp"
 
+#include <cmath>
+
 using namespace reconcile;
 
 TEST_SUITE("canonical json") {
@@ -22,6 +24,20 @@ TEST_CASE("a top-level member can be left out; the same key deeper is kept") {
     std::string out;
     append_canonical_json(out, v.get_object(), {.omit_top_member = "mac"});
     CHECK(out == R"({"plan":{"mac":1}})");
+}
+
+TEST_CASE("a number too large for a double is written so that it reads back (not as Infinity)") {
+    // The API may send one; a saved plan's before value or its MAC text must stay JSON.
+    const auto v = json::parse(R"({"big": 7e999, "small": -7e999, "list": [1e400, 0.5]})");
+    REQUIRE(std::isinf(v.at("big").as_double()));
+    for (const std::string& text : {to_pretty_json(v), canonical_json(v)}) {
+        CAPTURE(text);
+        CHECK(text.find("Infinity") == std::string::npos);
+        boost::system::error_code ec;
+        const auto back = json::parse(text, ec);
+        REQUIRE_FALSE(ec);
+        CHECK(back == v);
+    }
 }
 
 TEST_CASE("strings are escaped exactly as json::serialize escapes them, for every byte") {
