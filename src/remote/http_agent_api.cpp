@@ -231,26 +231,32 @@ ApiResult<json::value> HttpAgentApi::call(HttpTransport& transport, const std::s
             retrier_->observe_rate_headers(response->rate_limit, *response->rate_remaining, response->status == 429);
         return std::move(*response);
     };
+    bool refused = false;
     auto once = [&]() -> ApiResult<json::value> {
         if (read_by_reader) *read_by_reader = false;
         auto response = send(request);
-        if (response && response->body_refused) {
-            // Not what the reader reads (another shape, an error in the envelope): asked for
-            // again, to be read the general way. Only a GET is given a reader.
-            reader_refused_ = true;
-            HttpRequest again = request;
-            again.body_reader = nullptr;
-            response = send(again);
-        }
         if (!response) return std::unexpected(std::move(response.error()));
+        if (response->body_refused) {
+            // Not what the reader reads (another shape, an error in the envelope): asked for
+            // again below, to be read the general way. Only a GET is given a reader.
+            refused = true;
+            return json::value(nullptr);
+        }
         if (response->body_read) {
             if (read_by_reader) *read_by_reader = true;
             return json::value(nullptr);
         }
         return parse_envelope(method, path, *response);
     };
-    if (retrier_) return retrier_->run<json::value>(method, once);
-    return once();
+    auto run = [&]() { return retrier_ ? retrier_->run<json::value>(method, once) : once(); };
+    auto result = run();
+    if (result && refused) {
+        // The second request is paced and retried like any other.
+        reader_refused_ = true;
+        request.body_reader = nullptr;
+        result = run();
+    }
+    return result;
 }
 
 ApiResult<std::vector<LiveAgent>> HttpAgentApi::list_agents() {

@@ -439,3 +439,34 @@ TEST_CASE("A failing page fails the listing, whichever connection read it") {
     CHECK(agents.error().status == 404);
     CHECK(agents.error().path.find("page=3") != std::string::npos);
 }
+
+TEST_CASE("A page the streaming reader refuses is asked for again through the retrier: paced and retried") {
+    // The transport refuses a body its reader cannot read (here: every body given to a reader);
+    // the second request, without a reader, is answered 503 once, then the page.
+    FakeClock clock;
+    AdaptiveRateLimiter limiter({}, clock);
+    Retrier retrier({}, &limiter, clock, [] { return 0.5; });
+    ScriptedTransport server;
+    int plain_requests = 0;
+    server.respond = [&](const HttpRequest& request) -> Answer {
+        if (request.body_reader) {
+            HttpResponse refused = *agent_page_answer();
+            refused.body.clear();
+            refused.body_refused = true;
+            return refused;
+        }
+        if (++plain_requests == 1) return http_error(503);
+        return agent_page_answer();
+    };
+    HttpAgentApi api(server, &retrier);
+    auto agents = api.list_agents();
+    REQUIRE(agents);
+    REQUIRE(agents->size() == 1);
+    CHECK((*agents)[0].uuid == "a");
+    REQUIRE(server.requests.size() == 3);
+    CHECK(server.requests[0].body_reader != nullptr);
+    CHECK(server.requests[1].body_reader == nullptr);
+    CHECK(server.requests[2].body_reader == nullptr);
+    CHECK(retrier.stats().attempts == 3);  // each request passed the limiter
+    CHECK(retrier.stats().retries == 1);
+}
