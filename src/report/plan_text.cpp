@@ -267,7 +267,7 @@ public:
         }
         auto c = plan.counts();
         std::string text = "Plan: " + std::to_string(c.create) + " to create, " + std::to_string(c.update) +
-                           " to update, " + std::to_string(c.provision) + " call channels to provision";
+                           " to update, " + plural(c.provision, "call channel", "call channels") + " to provision";
         if (c.remove > 0) text += ", " + std::to_string(c.remove) + " to delete";
         line(0, paint(kBold, text + "."));
     }

@@ -51,7 +51,7 @@ class CreateApplyReplan(SimCase):
         plan = self.run_reconcile("plan", "--detailed-exitcode", check=2)
         self.assertIn('+ create agent "Volvo Cagliari Service Agent"', plan.stdout)
         self.assertIn('+ create agent "Support WhatsApp"', plan.stdout)
-        self.assertIn("Plan: 2 to create, 0 to update, 1 call channels to provision.", plan.stdout)
+        self.assertIn("Plan: 2 to create, 0 to update, 1 call channel to provision.", plan.stdout)
         self.assertEqual({r["method"] for r in self.api_requests()}, {"GET"}, "plan must only GET")
 
         self.run_reconcile("apply", "--auto-approve", check=0)

@@ -113,7 +113,7 @@ TEST_CASE("a small plan renders exactly") {
         "return to the API's defaults\n"
         "\n"
         "1 agent unchanged: \"Billing\".\n"
-        "Plan: 1 to create, 1 to update, 1 call channels to provision.\n";
+        "Plan: 1 to create, 1 to update, 1 call channel to provision.\n";
     CHECK(render_text(small_plan()) == expected);
 }
 
