@@ -1,5 +1,6 @@
 // `reconcile apply [FILE]`: carry out a fresh plan after approval, or exactly a saved plan.
 #include "commands.hpp"
+#include "kept_until_exit.hpp"
 #include "workspace.hpp"
 
 #include <unistd.h>
@@ -132,8 +133,10 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
         // A saved plan was the review: no re-diff, no prompt. Refuse it if it was edited, or if
         // anything it was computed from has changed.
         auto conn = connect(console, g, std::nullopt);
+        const KeptUntilExit keep_conn(conn);
         if (!conn) return kExitError;
         auto plan = read_saved_plan(console, c.plan_file, conn->token);
+        const KeptUntilExit keep_plan(plan);
         if (!plan) return kExitError;
         if (!c.shard.whole() && c.shard != plan->shard) {
             console.error("--shard " + c.shard.text() + " does not match the saved plan, which was made for " +
@@ -151,6 +154,7 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
             return kExitOk;
         }
         auto resolved = resolved_for_sending(console, *plan, conn->token);
+        const KeptUntilExit keep_resolved(resolved);
         if (!resolved) return kExitError;
         auto stale = check_preconditions(*plan, *conn->api, [](const json::object& body, const std::vector<std::string>& ignored) {
             return agent_fingerprint(body, Schema::agent(), ignored);
@@ -165,12 +169,14 @@ int cmd_apply(Console& console, const GlobalOptions& g, const CommandOptions& c)
         return execute(console, *resolved, *conn, g.parallelism);
     }
     auto run = make_planned_run(console, g, c);
+    const KeptUntilExit keep_run(run);
     if (!run) return kExitError;
     console.out(render_text(run->plan, TextRenderOptions{console.color, 3}));
     if (!run->plan.has_changes()) return kExitOk;
     if (!c.auto_approve && !confirm(console)) return kExitError;
     console.out("\n");
     auto resolved = resolved_for_sending(console, run->plan, run->conn.token);
+    const KeptUntilExit keep_resolved(resolved);
     if (!resolved) return kExitError;
     return execute(console, *resolved, run->conn, g.parallelism);
 }

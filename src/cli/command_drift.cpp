@@ -1,5 +1,6 @@
 // `reconcile drift`: what differs between git and the workspace; read-only.
 #include "commands.hpp"
+#include "kept_until_exit.hpp"
 #include "workspace.hpp"
 
 #include <set>
@@ -14,7 +15,9 @@ int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c)
     auto files = discover_repo(console, g);
     if (!files) return kExitError;
     std::optional<Connection> conn;
+    const KeptUntilExit keep_conn(conn);
     std::optional<LoadedRepo> repo;
+    const KeptUntilExit keep_repo(repo);
     auto agents = read_agents_while(console, g, *files, conn, [&] {
         repo = load_documents(console, std::move(*files), /*unset_env_is_error=*/true, /*warnings_are_errors=*/false,
                               RepoScope{requested_environment(g), false});
@@ -24,6 +27,7 @@ int cmd_drift(Console& console, const GlobalOptions& g, const CommandOptions& c)
     bool need_numbers = false;
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
     auto live = fetch_live(console, *conn, need_numbers, std::move(*agents));
+    const KeptUntilExit keep_live(live);
     if (!live) return kExitError;
     DriftOptions options;
     options.ignore_fields = repo->files.config.ignore_fields;

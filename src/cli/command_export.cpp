@@ -1,5 +1,6 @@
 // `reconcile export`: live agents as YAML documents a repository can adopt.
 #include "commands.hpp"
+#include "kept_until_exit.hpp"
 #include "workspace.hpp"
 
 #include <filesystem>
@@ -26,8 +27,10 @@ int cmd_export(Console& console, const GlobalOptions& g, const CommandOptions& c
         config_url = files.config.api_url;
     }
     auto conn = connect(console, g, config_url);
+    const KeptUntilExit keep_conn(conn);
     if (!conn) return kExitError;
     auto live = fetch_live(console, *conn, /*need_numbers=*/true);
+    const KeptUntilExit keep_live(live);
     if (!live) return kExitError;
     auto agents = live->agents;
     if (!c.agents.empty()) {

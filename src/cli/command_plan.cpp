@@ -1,5 +1,6 @@
 // `reconcile plan`: what apply would change, as text, JSON or Markdown; optionally saved.
 #include "commands.hpp"
+#include "kept_until_exit.hpp"
 #include "workspace.hpp"
 
 #include "reconcile/report/plan_json.hpp"
@@ -11,6 +12,7 @@ namespace reconcile::cli {
 
 int cmd_plan(Console& console, const GlobalOptions& g, const CommandOptions& c) {
     auto run = make_planned_run(console, g, c);
+    const KeptUntilExit keep_run(run);
     if (!run) return kExitError;
     // The saved document carries a MAC keyed from the token: apply refuses an edited plan.
     json::value document = plan_to_json(run->plan);

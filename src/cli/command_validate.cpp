@@ -1,6 +1,7 @@
 // `reconcile validate`: every error in every file, offline, then the lint warnings. In a
 // repository with environments and no --env, every environment is checked.
 #include "commands.hpp"
+#include "kept_until_exit.hpp"
 #include "workspace.hpp"
 
 #include <filesystem>
@@ -17,6 +18,9 @@ std::optional<std::string> validate_one(Console& console, const GlobalOptions& g
                                         const RepoScope* scope) {
     // validate runs where secrets are not set (a pre-commit hook): unset variables warn.
     auto repo = load_repo(console, g, /*unset_env_is_error=*/false, c.strict, scope);
+    // One check ends the process; with environments, each one's documents go before the next's.
+    std::optional<KeptUntilExit<LoadedRepo>> keep_repo;
+    if (!scope) keep_repo.emplace(repo);
     if (!repo) return std::nullopt;
     const auto& st = repo->loaded.state;
     auto advice = lint(st);
