@@ -377,7 +377,6 @@ std::optional<PlannedRun> make_planned_run(Console& console, const GlobalOptions
     bool need_numbers = false;
     for (const auto& a : repo->loaded.state.agents) need_numbers |= a.call.has_value();
     auto live = fetch_live(console, *conn, need_numbers, std::move(agents));
-    const KeptUntilExit keep_live(live);  // the plan's run ends the process
     if (!live) return std::nullopt;
     if (!c.shard.whole()) spdlog::info("shard {}: planning only the agents whose name hashes to it", c.shard.text());
     PlanOptions options;
