@@ -123,6 +123,23 @@ TEST_CASE("yaml events: single-quoted scalars read as YAML says (expected values
         CHECK(scalars[1] == expected);
     }
     CHECK(fold_single_quoted("a''b\n\n  c") == "a'b\nc");
+
+    // The value is cut from the input by the token's byte positions: after a byte order mark,
+    // multi-byte text and inside flow collections it must still be the right bytes.
+    const std::pair<const char*, const char*> placed[] = {
+        {"\xEF\xBB\xBFk: 'a''b'\n", "a'b"},
+        {"caf\xC3\xA9: 'd\xC3\xA9j\xC3\xA0 ''vu'''\n", "d\xC3\xA9j\xC3\xA0 'vu'"},
+        {"k: [x, 'it''s', {m: 'n''o'}]\n", "n'o"},
+    };
+    for (const auto& [text, expected] : placed) {
+        CAPTURE(text);
+        YamlEventReader reader(text);
+        std::string last;
+        while (const YamlEvent* e = reader.next())
+            if (e->kind == YamlEventKind::Scalar) last = e->text;
+        REQUIRE_FALSE(reader.error());
+        CHECK(last == expected);
+    }
 }
 
 TEST_CASE("yaml text: invalid UTF-8 and control characters are found with their position") {
