@@ -55,37 +55,6 @@ json::object LiveAgent::body(json::storage_ptr sp) const {
     return std::move(v.as_object());
 }
 
-namespace {
-
-// Boost.JSON reads a number too large for a double as infinity and writes infinity as
-// `Infinity`, which is not JSON: the text would not parse back. Written as 1e99999 instead, it
-// reads back as the same infinity. (A string holding the word is left as it is.)
-void make_infinities_parseable(std::string& text) {
-    if (text.find("Infinity") == std::string::npos) return;
-    std::string out;
-    out.reserve(text.size());
-    bool in_string = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        const char c = text[i];
-        if (in_string) {
-            out += c;
-            if (c == '\\' && i + 1 < text.size()) out += text[++i];
-            else if (c == '"') in_string = false;
-        } else if (c == '"') {
-            in_string = true;
-            out += c;
-        } else if (text.compare(i, 8, "Infinity") == 0) {
-            out += "1e99999";
-            i += 7;
-        } else {
-            out += c;
-        }
-    }
-    text.swap(out);
-}
-
-}  // namespace
-
 void LiveAgent::set_body(const json::object& object) {
     // Serialized into a buffer the thread reuses, then copied at its exact size into the
     // thread's slab: a workspace keeps 10,000 of these texts.
@@ -96,7 +65,7 @@ void LiveAgent::set_body(const json::object& object) {
     writer.reset(&object);
     char chunk[16384];
     while (!writer.done()) scratch.append(writer.read(chunk));
-    make_infinities_parseable(scratch);
+    write_infinities_as_json(scratch);
     body_ = slab.store(scratch);
 }
 

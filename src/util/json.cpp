@@ -12,12 +12,14 @@
 namespace reconcile {
 
 namespace {
-// Boost.JSON writes an infinite double (a number too large for a double, as the API may send) as
-// `Infinity`, which is not JSON: a saved plan holding one would not read back. 1e99999 reads back
-// as the same infinity.
+// A scalar as json::serialize writes it, except infinity (see kJsonInfinity).
 void append_scalar(std::string& out, const json::value& v) {
-    if (v.is_double() && std::isinf(v.get_double())) out += v.get_double() < 0 ? "-1e99999" : "1e99999";
-    else out += json::serialize(v);
+    if (v.is_double() && std::isinf(v.get_double())) {
+        if (v.get_double() < 0) out += '-';
+        out += kJsonInfinity;
+    } else {
+        out += json::serialize(v);
+    }
 }
 
 void pretty(std::string& out, const json::value& v, int indent) {
@@ -57,6 +59,31 @@ void pretty(std::string& out, const json::value& v, int indent) {
     }
 }
 }  // namespace
+
+void write_infinities_as_json(std::string& text) {
+    constexpr std::string_view kWord = "Infinity";
+    if (text.find(kWord) == std::string::npos) return;
+    std::string out;
+    out.reserve(text.size());
+    bool in_string = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (in_string) {
+            out += c;
+            if (c == '\\' && i + 1 < text.size()) out += text[++i];
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+            out += c;
+        } else if (text.compare(i, kWord.size(), kWord) == 0) {
+            out += kJsonInfinity;
+            i += kWord.size() - 1;
+        } else {
+            out += c;
+        }
+    }
+    text.swap(out);
+}
 
 void append_json_string(std::string& out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";

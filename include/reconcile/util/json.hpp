@@ -11,11 +11,18 @@ namespace reconcile {
 
 namespace json = boost::json;
 
+// Boost.JSON reads a number too large for a double as infinity and writes infinity as
+// `Infinity`, which is not JSON. Our writers (the pretty and canonical ones below, and a live
+// agent's text) write it as 1e99999 or -1e99999, which read back as the same infinity.
+inline constexpr std::string_view kJsonInfinity = "1e99999";
+// For text json::serializer wrote: `Infinity` outside strings becomes kJsonInfinity in place.
+void write_infinities_as_json(std::string& json_text);
+
 // Pretty printer with two-space indent (plan files, export debugging).
 std::string to_pretty_json(const json::value& v);
 
 // Canonical JSON text: compact, object members sorted by key (bytewise) at every depth, arrays
-// in order, strings and numbers written exactly as json::serialize writes them. The one writer
+// in order, strings and numbers written as json::serialize writes them (infinity as above). The one writer
 // behind fingerprints (which drop null members: a missing member counts as null) and the
 // saved plan's MAC (which keeps them).
 struct CanonicalJsonOptions {
