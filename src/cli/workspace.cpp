@@ -1,5 +1,4 @@
 #include "workspace.hpp"
-#include "kept_until_exit.hpp"
 
 #include <spdlog/spdlog.h>
 
